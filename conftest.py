@@ -1,0 +1,131 @@
+"""Personas and factories shared by every app's tests (operator admin, support agent,
+vendor users of two vendors, an integration, a customer, anonymous)."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from standing.accounts.models import ApiToken, Role, User
+from standing.accounts.scoping import Actor
+from standing.customers import services
+from standing.customers.models import CustomerVendor
+from standing.vendors.models import Vendor
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+@pytest.fixture
+def vendor1(db):
+    return Vendor.objects.create(name="Autovermietung Nord GmbH")
+
+
+@pytest.fixture
+def vendor2(db):
+    return Vendor.objects.create(name="FitnessWelt Süd GmbH")
+
+
+def make_user(username, role, vendor=None):
+    user = User.objects.create_user(username, password="pw-" + username, role=role, vendor=vendor)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin", Role.ADMIN)
+
+
+@pytest.fixture
+def support_user(db):
+    return make_user("support", Role.SUPPORT)
+
+
+@pytest.fixture
+def vendor1_user(vendor1):
+    return make_user("vendor1", Role.VENDOR, vendor1)
+
+
+@pytest.fixture
+def vendor2_user(vendor2):
+    return make_user("vendor2", Role.VENDOR, vendor2)
+
+
+@pytest.fixture
+def integration_user(db):
+    return make_user("shop", Role.INTEGRATION)
+
+
+@pytest.fixture
+def support(support_user):
+    return Actor.of(support_user)
+
+
+class Api:
+    """A JSON client with a bearer token."""
+
+    def __init__(self, user, scope=None):
+        self.token = ApiToken.issue(user, scope=scope)[1] if user else None
+        self.client = Client()
+
+    def _headers(self):
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def get(self, path, **params):
+        return self.client.get(f"/api/v1{path}", params, headers=self._headers())
+
+    def _send(self, method, path, body):
+        return getattr(self.client, method)(
+            f"/api/v1{path}", body, content_type="application/json", headers=self._headers()
+        )
+
+    def post(self, path, body=None):
+        return self._send("post", path, body or {})
+
+    def patch(self, path, body):
+        return self._send("patch", path, body)
+
+    def put(self, path, body):
+        return self._send("put", path, body)
+
+
+@pytest.fixture
+def api_as():
+    return Api
+
+
+@pytest.fixture
+def customer_factory(db, support_user):
+    counter = iter(range(1, 100000))
+
+    def make(vendor=None, **values):
+        n = next(counter)
+        data = {
+            "first_name": "Anna",
+            "last_name": f"Müller{n}",
+            "email": f"anna{n}@example.de",
+            "phone": "+49 171 1234567",
+            "street": "Hauptstraße 1",
+            "postal_code": "10115",
+            "city": "Berlin",
+            **values,
+        }
+        customer = services.create_customer(Actor.of(support_user), **data)
+        if vendor is not None:
+            CustomerVendor.objects.get_or_create(customer=customer, vendor=vendor)
+        return customer
+
+    return make
+
+
+@pytest.fixture
+def customer(customer_factory):
+    return customer_factory(first_name="Anna", last_name="Müller", birth_date=date(1985, 4, 12))

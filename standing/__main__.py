@@ -1,0 +1,3 @@
+from standing.cli import main
+
+main()

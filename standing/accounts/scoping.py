@@ -1,0 +1,75 @@
+"""Who is acting, and the one place where every query is narrowed to what they may see.
+
+Each scoped model names the path to its vendor in ``vendor_scope`` (a Q factory taking the
+vendor id) and, where customers may look, the path to its customer login in
+``customer_scope``. ``scoped()`` applies them; views and API routers never filter by vendor
+themselves, so a record of another vendor is simply not found (404).
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from .models import STAFF_ROLES, Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object
+    role: str
+    vendor_id: int | None = None
+
+    @classmethod
+    def of(cls, user, scope=None):
+        role = scope or user.role
+        return cls(user=user, role=role, vendor_id=user.vendor_id)
+
+    @property
+    def is_staff(self):
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN
+
+    @property
+    def label(self):
+        return self.user.username if self.user else "system"
+
+
+SYSTEM = Actor(user=None, role=Role.ADMIN)
+
+
+def scoped(queryset, actor: Actor):
+    """``queryset`` narrowed to the rows ``actor`` may see."""
+    model = queryset.model
+    if actor.is_staff:
+        return queryset
+    if actor.role == Role.CUSTOMER:
+        path = getattr(model, "customer_scope", None)
+        return queryset.filter(path(actor.user.pk)) if path else queryset.none()
+    if actor.vendor_id is None:
+        # An operator-wide integration (a single business's shop) sees what staff see.
+        return queryset if actor.role == Role.INTEGRATION else queryset.none()
+    vendor_scope = getattr(model, "vendor_scope", None)
+    return queryset.filter(vendor_scope(actor.vendor_id)) if vendor_scope else queryset.none()
+
+
+def get_scoped(queryset, actor: Actor, **lookup):
+    try:
+        return scoped(queryset, actor).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404(f"{queryset.model._meta.verbose_name} not found") from None
+
+
+def vendor_q(path):
+    """A ``vendor_scope`` for models with a direct vendor foreign key at ``path``."""
+    return lambda vendor_id: Q(**{f"{path}_id": vendor_id})
+
+
+def require(actor: Actor, *roles):
+    """Refuse (403) unless ``actor`` acts in one of ``roles``."""
+    if actor.role not in roles:
+        raise PermissionDenied(f"The role '{actor.role}' may not do this.")

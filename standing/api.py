@@ -1,0 +1,108 @@
+"""The HTTP API at /api/v1: token (or session) authentication, the routers, and errors that
+always answer ``{"detail": …}`` with a 4xx status a person can act on."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from standing.accounts.models import ApiToken, hash_token
+from standing.accounts.scoping import Actor
+from standing.core.errors import DomainError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.actor = Actor.of(found.user, found.scope)
+        return found.user
+
+
+class Session(APIKeyCookie):
+    """The browser's session, so the UI's own scripts may call the API (CSRF checked)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        if request.user.is_authenticated:
+            request.actor = Actor.of(request.user)
+            return request.user
+        return None
+
+
+api = NinjaAPI(
+    title="Standing API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerToken(), Session()],
+    docs_url="/docs",
+)
+
+
+def _detail(request, status, detail):
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    if hasattr(exc, "message_dict"):
+        return _detail(request, 422, {k: [str(m) for m in v] for k, v in exc.message_dict.items()})
+    return _detail(request, 422, " ".join(str(m) for m in exc.messages))
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request, exc):
+    errors = [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "payload")),
+            "message": e.get("msg", ""),
+        }
+        for e in exc.errors
+    ]
+    return _detail(request, 422, errors)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc):
+    return _detail(request, exc.status, str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _detail(request, 404, str(exc) or "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return _detail(request, 403, str(exc) or "You may not do this.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return _detail(request, 401, "Authentication required: send 'Authorization: Bearer <token>'.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return _detail(request, exc.status_code, str(exc))
+
+
+def register_routers():
+    from standing.customers.api import router as customers
+    from standing.vendors.api import router as vendors
+
+    api.add_router("/customers", customers)
+    api.add_router("/vendors", vendors)
+
+
+register_routers()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BlocksConfig(AppConfig):
+    name = "standing.blocks"
+    verbose_name = "Blocks"

@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class BlockReason(models.Model):
+    """The configurable reason list ("Sperrgrund"); SPEC §10's codes come from migration 0002."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(_("label"), max_length=100)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self):
+        return self.label
+
+
+class Block(models.Model):
+    """A block ("Sperre") of a customer from ``starts_at`` until ``ends_at`` (None: indefinite).
+
+    Whether it blocks is computed from the current time, so a timed block stops blocking at its
+    end for every check, before any job has run. ``lifted_at`` ends it early (manual unblock).
+    """
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="blocks"
+    )
+    reason = models.ForeignKey(BlockReason, on_delete=models.PROTECT, verbose_name=_("reason"))
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("staff"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    starts_at = models.DateTimeField(_("since"))
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+    # Set once the system has written the expiry into the activity log.
+    expiry_logged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "lifted_at", "ends_at"], name="block_customer_active"),
+            models.Index(
+                fields=["ends_at"],
+                name="block_expiry_pending",
+                condition=Q(expiry_logged_at__isnull=True, lifted_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id}: {self.reason} {self.starts_at:%Y-%m-%d}–{self.ends_at or '∞'}"
+
+    @staticmethod
+    def active_q(now, prefix=""):
+        """The blocks that block at ``now``."""
+        p = prefix
+        return Q(**{f"{p}starts_at__lte": now, f"{p}lifted_at__isnull": True}) & (
+            Q(**{f"{p}ends_at__isnull": True}) | Q(**{f"{p}ends_at__gt": now})
+        )
+
+    def is_active(self, now):
+        return (
+            self.starts_at <= now
+            and self.lifted_at is None
+            and (self.ends_at is None or self.ends_at > now)
+        )
+
+
+def blocked_exists(now):
+    """A subquery expression: the outer customer has a block active at ``now``."""
+    return Exists(Block.objects.filter(Block.active_q(now), customer=OuterRef("pk")))

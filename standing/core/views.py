@@ -1,0 +1,102 @@
+"""Settings ("Einstellungen") for the operator admin: customer groups and their permissions,
+vendors. Later capabilities add their sections (reason lists, cost types, collection)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from standing.accounts.models import Role
+from standing.core.forms import BootstrapMixin
+from standing.customers.models import CustomerGroup, Grant, Permission
+from standing.vendors.models import Vendor
+
+# Templates of settings sections contributed by other apps (reason lists, cost types, …).
+SETTINGS_SECTIONS: list[str] = []
+
+
+def _admin(request):
+    if request.user.role != Role.ADMIN:
+        raise PermissionDenied
+
+
+class GroupForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+
+    def __init__(self, *args, group=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if group:
+            self.fields["name"].initial = group.name
+        for perm in Permission:
+            self.fields[perm.value] = forms.ChoiceField(
+                label=perm.label,
+                choices=Grant.choices,
+                initial=(group.permissions if group else {}).get(perm.value, Grant.INHERIT),
+            )
+
+    def save(self, group=None):
+        group = group or CustomerGroup()
+        group.name = self.cleaned_data["name"].strip()
+        group.permissions = {
+            p: self.cleaned_data[p] for p in Permission.values if self.cleaned_data[p] != "inherit"
+        }
+        group.save()
+        return group
+
+
+@login_required
+def settings_page(request):
+    _admin(request)
+    from django.conf import settings
+
+    groups = [(g, GroupForm(group=g, prefix=f"g{g.pk}")) for g in CustomerGroup.objects.all()]
+    return render(
+        request,
+        "core/settings.html",
+        {
+            "groups": groups,
+            "new_group": GroupForm(prefix="new"),
+            "vendors": Vendor.objects.all(),
+            "settings_sections": SETTINGS_SECTIONS,
+            "defaults": [(Permission(k).label, v) for k, v in settings.DEFAULT_PERMISSIONS.items()],
+        },
+    )
+
+
+@login_required
+@require_POST
+def save_group(request, group_id=None):
+    _admin(request)
+    group = get_object_or_404(CustomerGroup, pk=group_id) if group_id else None
+    form = GroupForm(request.POST, group=group, prefix=f"g{group_id}" if group_id else "new")
+    if not form.is_valid():
+        messages.error(request, _("Please give the group a name and a grant per permission."))
+        return redirect("core:settings")
+    try:
+        with transaction.atomic():
+            form.save(group)
+    except IntegrityError:
+        messages.error(request, _("A group of that name exists already."))
+    else:
+        messages.success(request, _("Customer group saved."))
+    return redirect("core:settings")
+
+
+@login_required
+@require_POST
+def add_vendor(request):
+    _admin(request)
+    name = request.POST.get("name", "").strip()
+    if not name:
+        messages.error(request, _("The vendor needs a name."))
+    elif Vendor.objects.filter(name=name).exists():
+        messages.error(request, _("A vendor of that name exists already."))
+    else:
+        Vendor.objects.create(name=name, email=request.POST.get("email", "").strip())
+        messages.success(request, _("Vendor added."))
+    return redirect("core:settings")

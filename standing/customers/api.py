@@ -1,0 +1,127 @@
+from datetime import date, datetime
+
+from django.core.paginator import Paginator
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from standing.accounts.models import Role
+from standing.accounts.scoping import get_scoped, require, scoped
+
+from . import services
+from .models import Customer, CustomerGroup, CustomerStatus
+from .search import customer_list
+from .standing import standing
+
+router = Router(tags=["customers"])
+STAFF = (Role.ADMIN, Role.SUPPORT)
+
+
+class CustomerOut(Schema):
+    number: str
+    status: CustomerStatus
+    kind: str
+    first_name: str
+    last_name: str
+    company_name: str
+    birth_date: date | None
+    email: str
+    phone: str
+    iban: str
+    street: str
+    postal_code: str
+    city: str
+    country: str
+    group: str | None = Field(None, alias="group.name")
+    language: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomerPage(Schema):
+    items: list[CustomerOut]
+    count: int
+    page: int
+    pages: int
+
+
+class CustomerPatch(Schema):
+    kind: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    company_name: str | None = None
+    birth_date: date | None = None
+    email: str | None = None
+    phone: str | None = None
+    iban: str | None = None
+    street: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+    country: str | None = None
+    group: str | None = Field(None, description="name of the customer group, empty for none")
+    language: str | None = None
+    general_info: str | None = None
+
+
+class StandingOut(Schema):
+    status: CustomerStatus
+    blocked: bool
+    blocked_until: datetime | None
+    can_login: bool
+    can_book: bool
+    can_reserve: bool
+    permissions: dict[str, bool]
+
+
+@router.get("", response=CustomerPage)
+def list_customers(
+    request,
+    q: str = "",
+    status: CustomerStatus | None = None,
+    blocked: bool | None = None,
+    page: int = 1,
+):
+    require(request.actor, *STAFF, Role.VENDOR)
+    if page < 1:
+        raise HttpError(422, "page starts at 1.")
+    qs = customer_list(scoped(Customer.objects.all(), request.actor), q=q, status=status or "")
+    if blocked is not None:
+        from .standing import filter_blocked
+
+        qs = filter_blocked(qs, blocked)
+    paginator = Paginator(qs, 50)
+    current = paginator.get_page(page)
+    return {
+        "items": list(current.object_list),
+        "count": paginator.count,
+        "page": current.number,
+        "pages": paginator.num_pages,
+    }
+
+
+@router.get("/{number}", response=CustomerOut)
+def get_customer(request, number: str):
+    return get_scoped(Customer.objects.select_related("group"), request.actor, number=number)
+
+
+@router.patch("/{number}", response=CustomerOut)
+def patch_customer(request, number: str, payload: CustomerPatch):
+    require(request.actor, *STAFF)
+    customer = get_scoped(Customer.objects.all(), request.actor, number=number)
+    values = payload.dict(exclude_unset=True)
+    if "group" in values:
+        name = values.pop("group")
+        values["group"] = None
+        if name:
+            values["group"] = get_scoped(CustomerGroup.objects.all(), request.actor, name=name)
+    values = {
+        k: ("" if v is None and k not in ("birth_date", "group") else v) for k, v in values.items()
+    }
+    services.update_customer(customer, request.actor, values)
+    customer.refresh_from_db()
+    return customer
+
+
+@router.get("/{number}/standing", response=StandingOut)
+def get_standing(request, number: str):
+    customer = get_scoped(Customer.objects.select_related("group"), request.actor, number=number)
+    return standing(customer)

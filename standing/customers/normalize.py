@@ -1,0 +1,67 @@
+"""Normalising and validating the attributes of a person: names, phone, IBAN, postal code.
+
+Shared by the card's master data, search and the deny-list matching, so that "Müller" and
+"Mueller", "+49 171 1234567" and "0171/1234567" are the same everywhere.
+"""
+
+import re
+import unicodedata
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+
+GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def search_key(text: str) -> str:
+    """Lower case, German transliteration, other accents dropped, single spaces."""
+    text = (text or "").lower().translate(GERMAN)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^a-z0-9@.+\- ]", " ", text).split())
+
+
+def phone_e164(raw: str, region: str = "DE") -> str:
+    """The phone number in E.164, or ValidationError with a message a person can act on."""
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        raise ValidationError(_("“%(value)s” is not a phone number.") % {"value": raw}) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("“%(value)s” is not a valid phone number (e.g. +49 171 1234567).") % {"value": raw}
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_display(e164: str) -> str:
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def iban_compact(raw: str) -> str:
+    if not raw:
+        return ""
+    try:
+        return IBAN(raw).compact
+    except SchwiftyException as error:
+        raise ValidationError(
+            _("“%(value)s” is not a valid IBAN: %(error)s") % {"value": raw, "error": error}
+        ) from None
+
+
+def postal_code(raw: str, country: str) -> str:
+    raw = (raw or "").strip()
+    if raw and country == "DE" and not re.fullmatch(r"\d{5}", raw):
+        raise ValidationError(_("A German postal code has five digits."))
+    return raw

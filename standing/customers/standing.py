@@ -1,0 +1,46 @@
+"""A customer's standing (SPEC §10): may they log in, book, reserve — at this moment."""
+
+from django.conf import settings
+from django.utils import timezone
+
+from standing.blocks.models import Block, blocked_exists
+
+from .models import CustomerStatus
+from .services import effective_permissions
+
+S = CustomerStatus
+
+
+def block_state(customer, now=None):
+    """(blocked, blocked_until): until is None while an indefinite block is active."""
+    now = now or timezone.now()
+    active = list(
+        Block.objects.filter(Block.active_q(now), customer=customer).values_list(
+            "ends_at", flat=True
+        )
+    )
+    if not active:
+        return False, None
+    return True, None if None in active else max(active)
+
+
+def standing(customer, now=None):
+    blocked, until = block_state(customer, now)
+    permissions = effective_permissions(customer)
+    usable = not blocked and customer.status in (S.VERIFIED, S.ACTIVE)
+    return {
+        "status": customer.status,
+        "blocked": blocked,
+        "blocked_until": until,
+        "can_login": customer.status != S.DELETED
+        and (not blocked or settings.BLOCKED_CUSTOMERS_CAN_LOGIN),
+        # Booking needs the activation ("freigeschaltet"); reserving only a passed screening.
+        "can_book": usable and customer.status == S.ACTIVE and permissions["book"],
+        "can_reserve": usable and permissions["reserve"],
+        "permissions": permissions,
+    }
+
+
+def filter_blocked(queryset, blocked: bool, now=None):
+    now = now or timezone.now()
+    return queryset.filter(blocked_exists(now) if blocked else ~blocked_exists(now))

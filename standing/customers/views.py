@@ -1,0 +1,226 @@
+"""The customer list and the customer card ("Kundenkarte"); the rules live in services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from standing.accounts.models import Role
+from standing.accounts.scoping import Actor, get_scoped, scoped
+
+from . import services
+from .forms import MasterDataForm, MessageForm, NoteForm, PermissionsForm, UploadForm
+from .models import Customer, CustomerFile, CustomerGroup, CustomerStatus, Grant
+from .panels import panels_for
+from .search import customer_list
+from .standing import filter_blocked, standing
+
+ACTIVITY_PREVIEW = 8
+
+
+def _actor(request):
+    actor = Actor.of(request.user)
+    if actor.role not in (Role.ADMIN, Role.SUPPORT, Role.VENDOR):
+        raise PermissionDenied
+    return actor
+
+
+def _staff(request):
+    actor = _actor(request)
+    if not actor.is_staff:
+        raise PermissionDenied
+    return actor
+
+
+def _customer(request, number, actor=None):
+    actor = actor or _actor(request)
+    return get_scoped(Customer.objects.select_related("group"), actor, number=number)
+
+
+@login_required
+def customer_list_view(request):
+    actor = _actor(request)
+    params = request.GET
+    qs = customer_list(
+        scoped(Customer.objects.all(), actor),
+        q=params.get("q", ""),
+        status=params.get("status", "") if params.get("status") in CustomerStatus.values else "",
+        group=params.get("group", "") if params.get("group", "").isdigit() else "",
+    )
+    if params.get("blocked") in ("1", "0"):
+        qs = filter_blocked(qs, params["blocked"] == "1")
+    page = Paginator(qs, 25).get_page(params.get("page"))
+    context = {
+        "page": page,
+        "statuses": CustomerStatus.choices,
+        "groups": CustomerGroup.objects.all(),
+        "params": params,
+        "querystring": params.copy().urlencode() if params else "",
+    }
+    template = "customers/list.html#results" if request.htmx else "customers/list.html"
+    return render(request, template, context)
+
+
+def _card_context(request, customer, actor, **extra):
+    activity = customer.activity.select_related("actor")
+    if not actor.is_staff:
+        activity = activity.filter(internal=False)
+    show_all = request.GET.get("activity") == "all"
+    return {
+        "customer": customer,
+        "actor": actor,
+        "standing": standing(customer),
+        "activity": activity if show_all else activity[:ACTIVITY_PREVIEW],
+        "activity_total": activity.count(),
+        "show_all_activity": show_all,
+        "permissions": services.permission_rows(customer),
+        "grant_choices": Grant.choices,
+        "files": customer.files.all(),
+        "notes": customer.notes.select_related("author")[:20],
+        "sent_messages": customer.messages.select_related("sent_by")[:10],
+        "note_form": NoteForm(),
+        "upload_form": UploadForm(),
+        "message_form": MessageForm(customer=customer),
+        "main_panels": panels_for(request, customer, actor, "main"),
+        "side_panels": panels_for(request, customer, actor, "side"),
+        **extra,
+    }
+
+
+@login_required
+def card(request, number):
+    actor = _actor(request)
+    customer = _customer(request, number, actor)
+    context = _card_context(request, customer, actor)
+    if request.htmx and request.GET.get("activity"):
+        return render(request, "customers/card.html#activity", context)
+    return render(request, "customers/card.html", context)
+
+
+@login_required
+def edit(request, number):
+    actor = _staff(request)
+    customer = _customer(request, number, actor)
+    form = MasterDataForm(request.POST or None, instance=Customer.objects.get(pk=customer.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_customer(customer, actor, form.changed_values())
+        except ValidationError as error:
+            for field, errs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(request, _("Master data saved."))
+            if request.htmx:
+                response = render(
+                    request,
+                    "customers/card.html#masterdata",
+                    _card_context(request, customer, actor),
+                )
+                response["HX-Trigger"] = "activityChanged"
+                return response
+            return redirect("customers:card", number=number)
+    template = "customers/edit.html#form" if request.htmx else "customers/edit.html"
+    return render(
+        request, template, {"customer": customer, "form": form}, status=400 if form.errors else 200
+    )
+
+
+def _back(request, customer, anchor):
+    return redirect(f"{customer.get_absolute_url()}#{anchor}")
+
+
+@login_required
+@require_POST
+def add_note(request, number):
+    actor = _staff(request)
+    customer = _customer(request, number, actor)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.add_note(customer, actor, form.cleaned_data["text"])
+        messages.success(request, _("Note added."))
+    else:
+        messages.error(request, _("The note is empty."))
+    return _back(request, customer, "notes")
+
+
+@login_required
+@require_POST
+def upload(request, number):
+    actor = _staff(request)
+    customer = _customer(request, number, actor)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return _back(request, customer, "documents")
+    try:
+        services.upload_file(customer, actor, form.cleaned_data["file"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Document uploaded."))
+    return _back(request, customer, "documents")
+
+
+@login_required
+def download(request, number, file_id):
+    actor = _staff(request)
+    customer = _customer(request, number, actor)
+    stored = get_scoped(CustomerFile.objects.filter(customer=customer), actor, pk=file_id)
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
+
+
+@login_required
+@require_POST
+def delete_file(request, number, file_id):
+    actor = _staff(request)
+    customer = _customer(request, number, actor)
+    stored = get_scoped(CustomerFile.objects.filter(customer=customer), actor, pk=file_id)
+    services.delete_file(stored, actor)
+    messages.success(request, _("Document deleted."))
+    return _back(request, customer, "documents")
+
+
+@login_required
+def send_message(request, number):
+    actor = _staff(request)
+    customer = _customer(request, number, actor)
+    form = MessageForm(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.send_message(
+                customer,
+                actor,
+                form.cleaned_data["subject"],
+                form.cleaned_data["body"],
+                [f.pk for f in form.cleaned_data["attachments"]],
+            )
+        except ValidationError as error:
+            for field, errs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        else:
+            messages.success(
+                request, _("The email is on its way to %(to)s.") % {"to": customer.email}
+            )
+            return _back(request, customer, "messages")
+    template = "customers/message.html#form" if request.htmx else "customers/message.html"
+    return render(
+        request, template, {"customer": customer, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+@require_POST
+def set_permissions(request, number):
+    actor = _staff(request)
+    customer = _customer(request, number, actor)
+    form = PermissionsForm(request.POST, customer=customer)
+    if form.is_valid():
+        services.set_permissions(customer, actor, form.cleaned_data)
+        messages.success(request, _("Permissions saved."))
+    else:
+        messages.error(request, _("Choose inherit, allow or deny for each permission."))
+    return _back(request, customer, "permissions")
