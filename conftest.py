@@ -129,3 +129,32 @@ def customer_factory(db, support_user):
 @pytest.fixture
 def customer(customer_factory):
     return customer_factory(first_name="Anna", last_name="Müller", birth_date=date(1985, 4, 12))
+
+
+@pytest.fixture
+def page(live_server, settings):
+    """A Playwright page in Debian's chromium, pointed at the live server."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(base_url=live_server.url, locale="de-DE")
+        context.set_default_timeout(10_000)
+        yield context.new_page()
+        context.close()
+        browser.close()
