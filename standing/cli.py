@@ -6,6 +6,12 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "standing.settings")
+    import django
+    from django.conf import settings
     from django.core.management import execute_from_command_line
+    from django.utils import translation
 
+    django.setup()
+    # Records written by commands (demo, imports, ticks) use the business language.
+    translation.activate(settings.LANGUAGE_CODE)
     execute_from_command_line(sys.argv)

@@ -143,7 +143,7 @@ def permission_rows(customer):
             "key": perm,
             "label": Permission(perm).label,
             "default": bool(settings.DEFAULT_PERMISSIONS.get(perm, False)),
-            "group": group_grants.get(perm, Grant.INHERIT),
+            "group": Grant(group_grants.get(perm, Grant.INHERIT)).label,
             "own": customer.permissions.get(perm, Grant.INHERIT),
             "effective": effective[perm],
         }

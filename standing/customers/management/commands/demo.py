@@ -318,4 +318,4 @@ class Command(BaseCommand):
             S.DENIED: [S.DENIED],
         }[status]
         for step in path:
-            transition(customer, step, SYSTEM, details={"demo": True})
+            transition(customer, step, SYSTEM)
