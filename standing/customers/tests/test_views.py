@@ -141,3 +141,12 @@ def _form(customer):
         "language": "de",
         "general_info": "",
     }
+
+
+def test_message_dialog_is_an_htmx_fragment(staff_client, customer):
+    fragment = staff_client.get(
+        f"/customers/{customer.number}/message/", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert 'id="message-form"' in fragment and "<nav" not in fragment
+    page = staff_client.get(f"/customers/{customer.number}/message/").content.decode()
+    assert 'id="message-form"' in page and "<nav" in page
