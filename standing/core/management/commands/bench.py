@@ -23,8 +23,35 @@ from standing.customers.normalize import search_key
 from standing.customers.search import customer_list
 from standing.customers.standing import filter_blocked
 
-FIRST = ["Anna", "Lena", "Lukas", "Leon", "Mia", "Emma", "Paul", "Jonas", "Felix", "Sophie", "Marie", "Jürgen", "Käthe", "Björn"]
-LAST = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann", "Schäfer"]
+FIRST = [
+    "Anna",
+    "Lena",
+    "Lukas",
+    "Leon",
+    "Mia",
+    "Emma",
+    "Paul",
+    "Jonas",
+    "Felix",
+    "Sophie",
+    "Marie",
+    "Jürgen",
+    "Käthe",
+    "Björn",
+]
+LAST = [
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Schäfer",
+]
 
 
 class Command(BaseCommand):
