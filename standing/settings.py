@@ -82,7 +82,7 @@ ROOT_URLCONF = "standing.urls"
 WSGI_APPLICATION = "standing.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "customers:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 TEMPLATES = [
@@ -183,3 +183,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 CUSTOMER_NUMBER_PREFIX = "K-"
 # Whether a blocked customer may still log in to see their open payments (SPEC §4).
 BLOCKED_CUSTOMERS_CAN_LOGIN = envbool("BLOCKED_CUSTOMERS_CAN_LOGIN", True)
+AUTHENTICATION_BACKENDS = ["standing.accounts.backends.StandingBackend"]
+# How long a customer's invitation / password link stays valid (seconds).
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 7 * 24 * 3600)

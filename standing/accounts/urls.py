@@ -20,4 +20,18 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("language/", views.set_language, name="set_language"),
+    path("me/", views.me, name="me"),
+    # The customer's invitation / new-password link (expiring, single use).
+    path(
+        "access/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(
+            template_name="accounts/set_password.html", success_url="/access/done/"
+        ),
+        name="customer_access",
+    ),
+    path(
+        "access/done/",
+        auth.PasswordResetCompleteView.as_view(template_name="accounts/set_password_done.html"),
+        name="customer_access_done",
+    ),
 ]

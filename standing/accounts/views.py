@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from .models import Role
 
 
 @require_POST
@@ -27,4 +29,19 @@ def set_language(request):
 
 @login_required
 def home(request):
+    if request.user.role == Role.CUSTOMER:
+        return redirect("me")
     return redirect("customers:list")
+
+
+@login_required
+def me(request):
+    """The customer's own page: their data and standing, never a screening reason."""
+    from standing.customers.standing import standing
+
+    customer = getattr(request.user, "customer", None)
+    if request.user.role != Role.CUSTOMER or customer is None:
+        raise Http404
+    return render(
+        request, "accounts/me.html", {"customer": customer, "standing": standing(customer)}
+    )

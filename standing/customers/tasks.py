@@ -28,3 +28,32 @@ def deliver_message(message_id: int):
         raise
     Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENT, sent_at=timezone.now())
     record(message.customer, None, "message.sent", f"Email sent: {message.subject}")
+
+
+@task()
+def send_invitation(customer_id: int):
+    """The invitation email with the link to set a password (valid for a limited time)."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from .access import invitation_path
+    from .models import Customer
+
+    customer = Customer.objects.select_related("user").get(pk=customer_id)
+    if customer.user is None:
+        return
+    with translation.override(customer.language or settings.LANGUAGE_CODE):
+        link = settings.SITE_URL + invitation_path(customer.user)
+        body = _(
+            "Hello %(name)s,\n\nplease set the password for your customer login %(login)s:\n"
+            "%(link)s\n\nThe link is valid for %(days)d days and can be used once.\n"
+        ) % {
+            "name": customer.full_name,
+            "login": customer.user.username,
+            "link": link,
+            "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        }
+        EmailMessage(
+            _("Your customer login"), body, settings.DEFAULT_FROM_EMAIL, [customer.email]
+        ).send()
+    record(customer, None, "login.invitation_sent", f"→ {customer.email}")

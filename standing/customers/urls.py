@@ -13,4 +13,5 @@ urlpatterns = [
     path("<str:number>/files/<int:file_id>/delete/", views.delete_file, name="delete_file"),
     path("<str:number>/message/", views.send_message, name="message"),
     path("<str:number>/permissions/", views.set_permissions, name="permissions"),
+    path("<str:number>/login/<str:action>/", views.login_action, name="login_action"),
 ]

@@ -4,15 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standing.accounts.models import Role
 from standing.accounts.scoping import Actor, get_scoped, scoped
+from standing.core.errors import DomainError
 
-from . import services
+from . import access, services
 from .forms import MasterDataForm, MessageForm, NoteForm, PermissionsForm, UploadForm
 from .models import Customer, CustomerFile, CustomerGroup, CustomerStatus, Grant
 from .panels import panels_for
@@ -224,3 +225,28 @@ def set_permissions(request, number):
     else:
         messages.error(request, _("Choose inherit, allow or deny for each permission."))
     return _back(request, customer, "permissions")
+
+
+@login_required
+@require_POST
+def login_action(request, number, action):
+    """The logins panel ("Zugänge"): invite / resend, set a new password, delete the login."""
+    actor = _staff(request)
+    customer = _customer(request, number, actor)
+    try:
+        if action == "invite":
+            access.invite(customer, actor)
+            messages.success(request, _("Invitation sent to %(to)s.") % {"to": customer.email})
+        elif action == "password":
+            access.set_password(customer, actor, request.POST.get("password", ""))
+            messages.success(request, _("New password set."))
+        elif action == "delete":
+            access.delete_login(customer, actor)
+            messages.success(request, _("Login deleted."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except DomainError as error:
+        messages.error(request, str(error))
+    return _back(request, customer, "logins")
