@@ -12,7 +12,7 @@ PYTHON := $(shell for c in python3.13 python3.12 python3.14 python3 \
 	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    echo "$$c"; break; fi; done)
 
-.PHONY: run test venv lint format migrate demo clean
+.PHONY: run test venv lint format messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@if [ -z "$(PYTHON)" ]; then \
@@ -49,3 +49,9 @@ format: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+# Refresh the German catalogue: new strings are filled from standing/locale/de.json.
+messages: $(STAMP)
+	cd standing && ../$(BIN)/standing makemessages -l de --ignore "tests/*" --no-obsolete --no-wrap
+	$(BIN)/python scripts/po_fill.py standing/locale/de/LC_MESSAGES/django.po standing/locale/de.json
+	cd standing && ../$(BIN)/standing compilemessages -l de
