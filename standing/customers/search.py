@@ -45,8 +45,15 @@ def search(queryset, text: str):
             return queryset.filter(_prefix("phone", phone_e164(text)))
         except ValidationError:
             pass
+    words = text.split()[:5]
+    if connection.vendor != "postgresql" and len(words) == 2 and all(map(search_key, words)):
+        # "Anna Müller" or "Müller Anna": one index range on "last first" either way round.
+        a, b = (search_key(w) for w in words)
+        return queryset.filter(
+            _prefix("search_name", f"{a} {b}") | _prefix("search_name", f"{b} {a}")
+        )
     query = Q()
-    for word in text.split()[:5]:
+    for word in words:
         query &= _word_q(word)
     return queryset.filter(query)
 
