@@ -1,0 +1,33 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django_tasks_db.models import DBTaskResult
+
+from standing.core import tick
+from standing.core.tasks import TICK_PATH, ensure_periodic_tick
+
+
+@pytest.fixture
+def db_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_periodic_tick_is_scheduled_once(db, db_tasks):
+    ensure_periodic_tick()
+    ensure_periodic_tick()
+    assert DBTaskResult.objects.filter(task_path=TICK_PATH, status="READY").count() == 1
+    call_command("db_worker", "--batch", "--no-startup-delay")  # runs it; it reschedules itself
+    assert DBTaskResult.objects.filter(task_path=TICK_PATH, status="SUCCESSFUL").count() == 1
+    assert DBTaskResult.objects.filter(task_path=TICK_PATH, status="READY").count() == 1
+
+
+def test_tick_command_runs_registered_jobs_at_the_given_moment(db, capsys, monkeypatch):
+    seen = []
+    monkeypatch.setattr(tick, "TICK_JOBS", [lambda now: seen.append(now) or "did it"])
+    call_command("tick", "--now", "2026-12-01T09:00:00+01:00")
+    assert seen[0].isoformat() == "2026-12-01T09:00:00+01:00"
+    assert "did it" in capsys.readouterr().out
+    call_command("tick", "--now", "2026-12-01T09:00:00")  # naive: local time
+    assert seen[1].utcoffset() is not None
+    with pytest.raises(CommandError, match="not an ISO"):
+        call_command("tick", "--now", "morgen")
