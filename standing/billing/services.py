@@ -38,7 +38,8 @@ def issue_document(
     now = timezone.now()
     year = timezone.localdate(now).year
     number = f"{PREFIX[kind]}-{year}-{next_value(f'{kind}-{year}'):05d}"
-    rows = [(d, Decimal(q), _cents(p), _cents(Decimal(q) * Decimal(p))) for d, q, p in lines]
+    # The line amount is computed from the rounded unit price, so the printed line adds up.
+    rows = [(d, Decimal(q), _cents(p), _cents(Decimal(q) * _cents(p))) for d, q, p in lines]
     net = sum((amount for *_rest, amount in rows), Decimal("0"))
     vat = _cents(net * vat_rate / 100)
     document = Document.objects.create(

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from standing.accounts.scoping import SYSTEM
 from standing.activity.services import record
 from standing.customers.lifecycle import transition
 from standing.customers.models import Customer, CustomerFile, CustomerStatus
@@ -70,6 +71,7 @@ ACTIONS = {
 
 
 def on_verified(customer, actor):
+    actor = actor or SYSTEM  # transition() also accepts no actor (the system)
     for name in settings.VERIFIED_ACTIONS:
         try:
             with transaction.atomic():
