@@ -48,6 +48,14 @@ class WrongStatus(DomainError):
 
 
 def _require_status(customer, *statuses, action):
+    # Lock the customer's row, so two staff members acting at once are served one after the
+    # other and the second sees the first one's outcome.
+    customer.status = (
+        type(customer)
+        .objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=customer.pk)
+    )
     if customer.status not in statuses:
         raise WrongStatus(
             _("%(action)s is not possible: customer %(number)s is %(status)s.")

@@ -16,6 +16,9 @@ from .models import LinkStatus, PaymentLink
 from .providers import PaymentProviderError, PayPalProvider
 
 
+# The unguessable token in the URL is the credential (as with PayPal's approve link), so a
+# forged cross-site POST cannot name a link; integrations may post outcome=success directly.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def pay(request, token):
     """The sandbox provider's page: amount, purpose, and buttons that pay or fail."""
