@@ -1,9 +1,8 @@
 """A denied customer is offered a deposit through the card's dialog, pays on the sandbox page,
 and the card shows VERIFIED with the receipt among the documents ("Belege")."""
 
-import os
-
 import pytest
+from django.db import connection
 from playwright.sync_api import expect, sync_playwright
 
 from standing.accounts.models import Role, User
@@ -20,8 +19,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser_page(live_server, settings, transactional_db):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+def browser_page(transactional_db, live_server, settings, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
     settings.SITE_URL = live_server.url
@@ -33,6 +32,14 @@ def browser_page(live_server, settings, transactional_db):
         page.set_default_timeout(8000)
         yield page
         browser.close()
+    # A live-server thread can leave an idle session on the test database, which would keep
+    # PostgreSQL from dropping it at the end of the run: end the sessions of this test database.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.mark.browser
