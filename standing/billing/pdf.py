@@ -116,8 +116,11 @@ def render_letter(recipient, info_rows, subject, flowables) -> bytes:
     value) for the information block, a bold ``subject`` and the body ``flowables``."""
     buffer = BytesIO()
     width = PAGE_W - LEFT - RIGHT
-    first = Frame(LEFT, FOOTER_H + 4 * mm, width, PAGE_H - 98.4 * mm - FOOTER_H - 4 * mm, id="f1")
-    later = Frame(LEFT, FOOTER_H + 4 * mm, width, PAGE_H - 20 * mm - FOOTER_H - 4 * mm, id="f2")
+    # No frame padding: the text starts exactly at the 25 mm margin, like the address.
+    pad = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
+    bottom = FOOTER_H + 4 * mm
+    first = Frame(LEFT, bottom, width, PAGE_H - 103.4 * mm - bottom, id="f1", **pad)
+    later = Frame(LEFT, bottom, width, PAGE_H - 20 * mm - bottom, id="f2", **pad)
     doc = BaseDocTemplate(
         buffer,
         pagesize=A4,

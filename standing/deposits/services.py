@@ -168,7 +168,9 @@ def offer_deposit(
 
 def _issue(offer, kind, actor, paid):
     with translation.override(offer.customer.language or settings.LANGUAGE_CODE):
-        description = _("Deposit") + f" ({offer.cost_type.name})"
+        description = _("Deposit for customer account %(number)s") % {
+            "number": offer.customer.number
+        }
         return billing.issue_document(
             offer.customer,
             kind,
