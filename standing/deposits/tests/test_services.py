@@ -220,3 +220,49 @@ def test_demo_step_is_idempotent(db, capsys):
     assert all(o.payment_link.provider == "sandbox" for o in offers)
     call_command("demo")
     assert DepositOffer.objects.count() == offers.count()
+
+
+@pytest.mark.parametrize(
+    "frm,to",
+    [
+        (f, t)
+        for f in OfferStatus.values
+        for t in OfferStatus.values
+        if (f, t) not in services.TRANSITIONS
+    ],
+)
+def test_offer_transitions_outside_the_table_are_refused(denied, support, frm, to):
+    offer = _offer(denied, support)
+    DepositOffer.objects.filter(pk=offer.pk).update(status=frm)
+    offer.refresh_from_db()
+    with pytest.raises(services.OfferNotOpen):
+        services.offer_transition(offer, to, support)
+    offer.refresh_from_db()
+    assert offer.status == frm
+
+
+@pytest.mark.parametrize(
+    "frm,to",
+    [
+        (f, t)
+        for f in LinkStatus.values
+        for t in LinkStatus.values
+        if (f, t) not in payments.TRANSITIONS
+    ],
+)
+def test_link_transitions_outside_the_table_are_refused(denied, support, frm, to):
+    link = _offer(denied, support, payment_link=True).payment_link
+    type(link).objects.filter(pk=link.pk).update(status=frm)
+    link.refresh_from_db()
+    with pytest.raises(payments.LinkNotOpen):
+        payments.transition(link, to, support)
+    link.refresh_from_db()
+    assert link.status == frm
+
+
+def test_stale_offer_cannot_be_paid_twice(denied, support):
+    offer = _offer(denied, support)
+    stale = DepositOffer.objects.get(pk=offer.pk)
+    services.offer_transition(offer, OfferStatus.PAID, support)
+    with pytest.raises(services.OfferNotOpen):
+        services.offer_transition(stale, OfferStatus.WITHDRAWN, support)
