@@ -99,9 +99,11 @@ def on_http_error(request, exc):
 
 def register_routers():
     from standing.customers.api import router as customers
+    from standing.deposits.api import router as deposits
     from standing.vendors.api import router as vendors
 
     api.add_router("/customers", customers)
+    api.add_router("/customers", deposits)
     api.add_router("/vendors", vendors)
 
 

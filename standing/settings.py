@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "standing.activity",
     "standing.customers",
     "standing.blocks",
+    "standing.billing",
+    "standing.payments",
+    "standing.deposits",
 ]
 
 MIDDLEWARE = [
@@ -186,3 +189,33 @@ BLOCKED_CUSTOMERS_CAN_LOGIN = envbool("BLOCKED_CUSTOMERS_CAN_LOGIN", True)
 AUTHENTICATION_BACKENDS = ["standing.accounts.backends.StandingBackend"]
 # How long a customer's invitation / password link stays valid (seconds).
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 7 * 24 * 3600)
+
+# --- Deposits, billing, payments (issue 3: screening outcomes) -----------------------------
+# The sender of letters and documents (DIN 5008 footer: bank and registry data).
+COMPANY = {
+    "name": env("COMPANY_NAME", "Standing Demo GmbH"),
+    "street": env("COMPANY_STREET", "Friedrichstraße 100"),
+    "postal_code": env("COMPANY_POSTAL_CODE", "10117"),
+    "city": env("COMPANY_CITY", "Berlin"),
+    "phone": env("COMPANY_PHONE", "+49 30 1234567"),
+    "email": env("COMPANY_EMAIL", "kundenservice@standing.example"),
+    "website": env("COMPANY_WEBSITE", "www.standing.example"),
+    "bank": env("COMPANY_BANK", "Demo Bank Berlin"),
+    "iban": env("COMPANY_IBAN", "DE89 3704 0044 0532 0130 00"),
+    "bic": env("COMPANY_BIC", "COBADEFFXXX"),
+    "register": env("COMPANY_REGISTER", "Amtsgericht Berlin-Charlottenburg HRB 123456 B"),
+    "vat_id": env("COMPANY_VAT_ID", "DE123456789"),
+    "managing_directors": env("COMPANY_MANAGING_DIRECTORS", "Erika Mustermann"),
+}
+# "sandbox" (no network, our own payment page) or "paypal".
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "sandbox")
+PAYMENT_LINK_DAYS = envint("PAYMENT_LINK_DAYS", 14)
+PAYPAL = {
+    "client_id": env("PAYPAL_CLIENT_ID"),
+    "secret": env("PAYPAL_SECRET"),
+    "base_url": env("PAYPAL_BASE_URL", "https://api-m.sandbox.paypal.com"),
+    "webhook_id": env("PAYPAL_WEBHOOK_ID"),
+}
+# Run once per customer on every path to VERIFIED: welcome_email, staff_task, document.
+VERIFIED_ACTIONS = envlist("VERIFIED_ACTIONS", "welcome_email,staff_task,document")
+AUTO_ACTIVATE_VERIFIED = envbool("AUTO_ACTIVATE_VERIFIED", False)

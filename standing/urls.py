@@ -7,6 +7,9 @@ urlpatterns = [
     path("", include("standing.accounts.urls")),
     path("customers/", include("standing.customers.urls")),
     path("settings/", include("standing.core.urls")),
+    path("billing/", include("standing.billing.urls")),
+    path("", include("standing.payments.urls")),
+    path("", include("standing.deposits.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,10 @@ TRANSITIONS = {
     (S.ACTIVE, S.DENIED): "denied_after_review",
 }
 
+# Handlers other apps register for entering a status: {status: [fn(customer, actor)]}. They run
+# inside transition(), after the update, in the same transaction (side effects on commit).
+ON_ENTER: dict[str, list] = {}
+
 
 class TransitionNotAllowed(DomainError):
     """The customer is not in a status from which the requested one can be reached."""
@@ -65,4 +69,6 @@ def transition(customer: Customer, to: str, actor, summary="", details=None, int
         after={"status": to, **(details or {})},
         internal=internal,
     )
+    for handler in ON_ENTER.get(to, []):
+        handler(customer, actor)
     return customer

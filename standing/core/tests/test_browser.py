@@ -7,7 +7,10 @@ from standing.accounts.models import Role, User
 from standing.accounts.scoping import SYSTEM
 from standing.customers import services
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_login_search_edit_see_activity_switch_language(page):

@@ -1,0 +1,126 @@
+"""What happens when a customer becomes VERIFIED, on every path (screening, deposit paid by
+link, deposit marked paid, accepted without deposit): the actions named in
+``settings.VERIFIED_ACTIONS``, each at most once per customer (``VerifiedActionRun``), then
+the automatic activation when ``AUTO_ACTIVATE_VERIFIED`` is on.
+
+Registered in ``customers.lifecycle.ON_ENTER``, so it runs inside the status transition's
+transaction; emails and PDFs go out on commit."""
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from standing.accounts.scoping import SYSTEM
+from standing.activity.services import record
+from standing.customers.lifecycle import transition
+from standing.customers.models import Customer, CustomerFile, CustomerStatus
+from standing.customers.services import send_message
+
+from .models import StaffTask, VerifiedActionRun
+
+
+def welcome_email(customer, actor):
+    if not customer.email:
+        record(
+            customer,
+            actor,
+            "verified.welcome_email_skipped",
+            _("No email address: no welcome email"),
+        )
+        return
+    with translation.override(customer.language or settings.LANGUAGE_CODE):
+        subject = _("Welcome to %(company)s") % {"company": settings.COMPANY["name"]}
+        body = "\n".join(
+            [
+                _("Hello %(name)s,") % {"name": customer.first_name},
+                "",
+                _("your customer account %(number)s is confirmed. Welcome!")
+                % {"number": customer.number},
+                "",
+                settings.COMPANY["name"],
+            ]
+        )
+    send_message(customer, actor, subject, body)
+
+
+def staff_task(customer, actor):
+    StaffTask.objects.create(
+        customer=customer,
+        title=_("Welcome %(number)s %(name)s and check the account")
+        % {"number": customer.number, "name": customer.full_name},
+    )
+    record(customer, actor, "verified.staff_task", _("Task for staff created"))
+
+
+def confirmation_letter(customer, actor):
+    transaction.on_commit(lambda: render_confirmation_letter.enqueue(customer.pk))
+
+
+ACTIONS = {
+    "welcome_email": (gettext_lazy("Welcome email to the customer"), welcome_email),
+    "staff_task": (gettext_lazy("Task for staff"), staff_task),
+    "document": (
+        gettext_lazy("Confirmation letter (PDF) in the customer's documents"),
+        confirmation_letter,
+    ),
+}
+
+
+def on_verified(customer, actor):
+    actor = actor or SYSTEM  # transition() also accepts no actor (the system)
+    for name in settings.VERIFIED_ACTIONS:
+        try:
+            with transaction.atomic():
+                VerifiedActionRun.objects.create(customer=customer, action=name)
+        except IntegrityError:
+            continue  # ran already when the customer was VERIFIED before
+        ACTIONS[name][1](customer, actor)
+    if settings.AUTO_ACTIVATE_VERIFIED:
+        transition(customer, CustomerStatus.ACTIVE, actor, summary=_("Activated automatically"))
+
+
+@task()
+def render_confirmation_letter(customer_id: int):
+    """The account confirmation letter (DIN 5008), kept in the customer's documents."""
+    from reportlab.platypus import Paragraph, Spacer
+
+    from standing.billing.pdf import BODY, recipient_lines, render_letter
+
+    customer = Customer.objects.get(pk=customer_id)
+    name = f"Bestaetigung-{customer.number}.pdf"
+    if customer.files.filter(name=name).exists():
+        return
+    with translation.override(customer.language or settings.LANGUAGE_CODE):
+        today = timezone.localdate()
+        content = render_letter(
+            recipient_lines(customer),
+            [(_("Customer number"), customer.number), (_("Date"), today.strftime("%d.%m.%Y"))],
+            _("Your customer account is confirmed"),
+            [
+                Paragraph(_("Dear %(name)s,") % {"name": customer.full_name}, BODY),
+                Spacer(1, 4),
+                Paragraph(
+                    _("we are pleased to confirm your customer account %(number)s.")
+                    % {"number": customer.number},
+                    BODY,
+                ),
+                Spacer(1, 12),
+                Paragraph(_("Kind regards"), BODY),
+                Paragraph(settings.COMPANY["name"], BODY),
+            ],
+        )
+    stored = CustomerFile(
+        customer=customer, name=name, content_type="application/pdf", size=len(content)
+    )
+    stored.file.save(name, ContentFile(content), save=False)
+    stored.save()
+    record(
+        customer,
+        None,
+        "verified.document",
+        _("Confirmation letter %(name)s filed") % {"name": name},
+    )

@@ -1,0 +1,133 @@
+"""The card panel "Prüfungsergebnis/Aktionen", the deposit-offer dialog, the outcome buttons,
+and the staff tasks list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from standing.accounts.scoping import Actor, get_scoped, scoped
+from standing.core.errors import DomainError
+from standing.customers.models import Customer, CustomerStatus
+
+from . import services
+from .forms import DepositOfferForm
+from .models import StaffTask
+
+S = CustomerStatus
+OUTCOMES = {
+    "accept": (services.accept, lambda: _("Customer accepted without deposit.")),
+    "verify": (services.verify, lambda: _("Deposit marked paid; the customer is verified.")),
+    "activate": (services.activate, lambda: _("Customer activated.")),
+    "delete": (services.delete, lambda: _("Customer deleted; their login is refused.")),
+}
+
+
+def outcome_panel(request, customer, actor):
+    offer = services.open_offer(customer)
+    return {
+        "offers": customer.deposit_offers.select_related("payment_link", "cost_type", "document")[
+            :5
+        ],
+        "open_offer": offer,
+        "can_offer": customer.status == S.DENIED,
+        "can_accept": customer.status == S.DENIED,
+        "can_verify": customer.status == S.DENIED and offer is not None,
+        "can_activate": customer.status == S.VERIFIED,
+        "can_delete": customer.status in (S.DENIED, S.PENDING),
+    }
+
+
+def tasks_panel(request, customer, actor):
+    return {"tasks": customer.staff_tasks.filter(done_at__isnull=True)[:10]}
+
+
+def _staff_customer(request, number):
+    actor = Actor.of(request.user)
+    if not actor.is_staff:
+        raise PermissionDenied
+    return actor, get_scoped(Customer.objects.all(), actor, number=number)
+
+
+@login_required
+def deposit_offer(request, number):
+    actor, customer = _staff_customer(request, number)
+    form = DepositOfferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.offer_deposit(
+                customer,
+                actor,
+                data["amount"],
+                data["billing_step"],
+                data["cost_type"].code,
+                data["payment_link"],
+            )
+        except ValidationError as error:
+            for field, errs in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errs)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The deposit offer is on its way to the customer."))
+            if request.htmx:
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = customer.get_absolute_url()
+                return response
+            return redirect(customer.get_absolute_url())
+    context = {"customer": customer, "form": form}
+    if request.htmx:
+        # 200 also with errors: htmx swaps only successful answers into the dialog.
+        return render(request, "deposits/offer.html#form", context)
+    return render(request, "deposits/offer.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def outcome(request, number, action):
+    if action not in OUTCOMES:
+        raise Http404
+    actor, customer = _staff_customer(request, number)
+    run, done = OUTCOMES[action]
+    try:
+        run(customer, actor)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done())
+    return redirect(customer.get_absolute_url())
+
+
+@login_required
+def task_list(request):
+    actor = Actor.of(request.user)
+    if not actor.is_staff:
+        raise PermissionDenied
+    tasks = scoped(StaffTask.objects.select_related("customer", "done_by"), actor)
+    show_done = request.GET.get("done") == "1"
+    if not show_done:
+        tasks = tasks.filter(done_at__isnull=True)
+    return render(request, "deposits/tasks.html", {"tasks": tasks[:200], "show_done": show_done})
+
+
+@login_required
+@require_POST
+def task_done(request, task_id):
+    actor = Actor.of(request.user)
+    if not actor.is_staff:
+        raise PermissionDenied
+    staff_task = get_scoped(StaffTask.objects.all(), actor, pk=task_id)
+    StaffTask.objects.filter(pk=staff_task.pk, done_at__isnull=True).update(
+        done_at=timezone.now(), done_by=request.user
+    )
+    messages.success(request, _("Task done."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "deposits:tasks"
+    return redirect(target)
