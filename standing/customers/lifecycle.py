@@ -1,5 +1,8 @@
 """The customer status lifecycle (SPEC §2): one table, one function. No status is set elsewhere."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +29,18 @@ TRANSITIONS = {
 # Handlers other apps register for entering a status: {status: [fn(customer, actor)]}. They run
 # inside transition(), after the update, in the same transaction (side effects on commit).
 ON_ENTER: dict[str, list] = {}
+# Set while history from an earlier system is taken over (the demo's customers, imports):
+# the transitions are recorded, but the welcome actions of ON_ENTER are not sent again.
+_TAKING_OVER = ContextVar("taking_over", default=False)
+
+
+@contextmanager
+def taking_over_history():
+    token = _TAKING_OVER.set(True)
+    try:
+        yield
+    finally:
+        _TAKING_OVER.reset(token)
 
 
 class TransitionNotAllowed(DomainError):
@@ -69,6 +84,6 @@ def transition(customer: Customer, to: str, actor, summary="", details=None, int
         after={"status": to, **(details or {})},
         internal=internal,
     )
-    for handler in ON_ENTER.get(to, []):
+    for handler in [] if _TAKING_OVER.get() else ON_ENTER.get(to, []):
         handler(customer, actor)
     return customer

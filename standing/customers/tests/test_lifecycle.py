@@ -40,3 +40,17 @@ def test_stale_copy_cannot_transition_twice(customer, support):
     with pytest.raises(TransitionNotAllowed):
         transition(stale, S.VERIFIED, support)  # the row is DENIED now: PENDING→VERIFIED fails
     assert Customer.objects.get(pk=customer.pk).status == S.DENIED
+
+
+def test_on_enter_handlers_run_except_when_taking_over_history(
+    customer_factory, support, monkeypatch
+):
+    from standing.customers import lifecycle
+
+    seen = []
+    monkeypatch.setitem(lifecycle.ON_ENTER, S.VERIFIED, [lambda c, a: seen.append(c.number)])
+    first, second = customer_factory(), customer_factory()
+    transition(first, S.VERIFIED, support)
+    with lifecycle.taking_over_history():
+        transition(second, S.VERIFIED, support)
+    assert seen == [first.number]
