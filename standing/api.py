@@ -99,10 +99,14 @@ def on_http_error(request, exc):
 
 def register_routers():
     from standing.customers.api import router as customers
+    from standing.orders.api import customer_orders
+    from standing.orders.api import router as orders
     from standing.vendors.api import router as vendors
 
     api.add_router("/customers", customers)
     api.add_router("/vendors", vendors)
+    api.add_router("/orders", orders)
+    api.add_router("/customers", customer_orders)
 
 
 register_routers()

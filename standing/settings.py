@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "standing.activity",
     "standing.customers",
     "standing.blocks",
+    "standing.orders",
+    "standing.rentals",
 ]
 
 MIDDLEWARE = [
