@@ -69,3 +69,9 @@ def deliver(support):
         return events.deliver(order, support, event)
 
     return send
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # The personas' passwords are hashed once per test; the real hasher would dominate.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
