@@ -17,7 +17,11 @@ def _orders(actor):
 def orders_context(request, customer, actor):
     today = timezone.localdate()
     orders = _orders(actor).filter(customer=customer)
-    overdue = {o.pk: o.overdue_since for o in services.overdue_orders(today, orders).only("pk")}
+    overdue = dict(
+        services.overdue_orders(today, orders.select_related(None)).values_list(
+            "pk", "overdue_since"
+        )
+    )
     rows = list(orders.order_by("-created_at"))
     for order in rows:
         order.overdue_since = overdue.get(order.pk)

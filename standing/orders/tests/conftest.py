@@ -72,6 +72,19 @@ def deliver(support):
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _fast_passwords_and_english(settings):
     # The personas' passwords are hashed once per test; the real hasher would dominate.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Assertions read English messages, also once the German catalogue has them.
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def login(client):
+    def as_(user):
+        user.language = "en"
+        user.save(update_fields=["language"])
+        client.force_login(user)
+        return client
+
+    return as_
