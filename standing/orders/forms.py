@@ -10,7 +10,9 @@ class EventForm(BootstrapMixin, forms.Form):
     """A payment event entered by hand (e.g. a bank transfer seen on the account)."""
 
     type = forms.ChoiceField(label=_("Event"), choices=EventType.choices)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     amount = forms.DecimalField(
         label=_("Amount"), required=False, max_digits=12, decimal_places=2, min_value=0.01
     )

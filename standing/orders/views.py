@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,7 @@ from standing.vendors.models import Vendor
 
 from . import events, services
 from .forms import EventForm
-from .models import Order, OrderStatus
+from .models import InstallmentState, Order, OrderStatus
 
 
 def _actor(request):
@@ -80,11 +81,26 @@ def detail(request, number, form=None):
             "overdue": overdue.first(),
             "installments": order.installments.all(),
             "items": order.items.all(),
-            "events": order.events.all(),
+            "events": _timeline(order),
             "form": form or EventForm(initial={"date": date.today()}),
         },
         status=400 if form is not None else 200,
     )
+
+
+def _timeline(order):
+    """Events with their effect per installment, in words and localisable amounts."""
+    rows = list(order.events.all())
+    for event in rows:
+        event.changes = [
+            {
+                "sequence": seq,
+                "state": [InstallmentState(s).label for s in change["state"]],
+                "paid": [Decimal(p) for p in change["paid_amount"]],
+            }
+            for seq, change in event.effect.get("installments", {}).items()
+        ]
+    return rows
 
 
 @login_required

@@ -119,3 +119,16 @@ def test_roles_without_access(login, integration_user, rental):
     assert client.post(f"/rentals/items/{rental.pk}/remove/").status_code == 403
     assert OrderItem.objects.exists()
     assert client.get("/rentals/items/999/edit/").status_code == 403
+
+
+def test_card_shows_a_vendor_only_its_own_objects(
+    login, support_user, vendor2_user, order_factory, customer, vendor2, rental
+):
+    order_factory(number="FIT-1", vendor=vendor2, customer=customer, rental=True)
+    other = OrderItem.objects.get(order__number="FIT-1")
+    other.name = "Hantelbank"
+    other.save()
+    staff = login(support_user).get(customer.get_absolute_url()).content.decode()
+    assert "Kleinwagen" in staff and "Hantelbank" in staff
+    vendor = login(vendor2_user).get(customer.get_absolute_url()).content.decode()
+    assert "Hantelbank" in vendor and "Kleinwagen" not in vendor and "MIET-1" not in vendor
