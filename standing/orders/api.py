@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import BeforeValidator
 
@@ -50,6 +50,8 @@ def _money(value):
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# Database ids are 64-bit; a larger number must be refused before it reaches a query.
+VendorId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
 
 
@@ -75,7 +77,7 @@ class InstallmentPlan(Schema):
 
 class OrderIn(Schema):
     number: str = Field(min_length=1, max_length=64)
-    vendor: int
+    vendor: VendorId
     customer: str
     product: ProductIn
     amount: Money
@@ -150,7 +152,7 @@ class OrderPage(Schema):
     pages: int
 
 
-class InstallmentState_(Schema):
+class InstallmentStateOut(Schema):
     sequence: int
     state: InstallmentState
     paid_amount: Decimal
@@ -166,7 +168,7 @@ class EventOut(Schema):
     paid_amount: Decimal
     open_amount: Decimal
     cancellation_costs: Decimal
-    installments: list[InstallmentState_]
+    installments: list[InstallmentStateOut]
 
 
 def order_out(order):
@@ -265,7 +267,7 @@ def create_order(request, payload: OrderIn):
 @router.get("", response=OrderPage)
 def list_orders(
     request,
-    vendor: int | None = None,
+    vendor: int | None = Query(None, ge=1, le=2**63 - 1),
     customer: str = "",
     status: OrderStatus | None = None,
     overdue_on: date | None = None,

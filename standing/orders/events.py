@@ -31,7 +31,7 @@ from standing.core.errors import DomainError
 
 from . import lifecycle
 from .models import EventType, InstallmentState, Order, OrderStatus, PaymentEvent
-from .schedule import CENT
+from .schedule import CENT, MAX_INSTALLMENTS
 from .services import OWED_STATES, check_amount
 
 I = InstallmentState  # noqa: E741
@@ -65,6 +65,14 @@ def validate(event: Event):
                 "type": [
                     _("Unknown event type '%(type)s'; use one of %(types)s.")
                     % {"type": event.type, "types": ", ".join(EventType.values)}
+                ]
+            }
+        )
+    if event.installment is not None and not 1 <= event.installment <= MAX_INSTALLMENTS:
+        raise ValidationError(
+            {
+                "installment": [
+                    _("Installments are numbered from 1 to %(max)s.") % {"max": MAX_INSTALLMENTS}
                 ]
             }
         )
@@ -102,6 +110,8 @@ def deliver(order: Order, actor, event: Event):
                     actor_label=actor.label,
                 )
         except IntegrityError:
+            if not PaymentEvent.objects.filter(event_id=event.id).exists():
+                raise
             return _duplicate(order, event), True
         paid_before = order.paid_amount
         effect = _apply(order, event)

@@ -45,10 +45,11 @@ def check_amount(value, field="amount", allow_zero=False):
         raise ValidationError({field: [_("Give the amount as a decimal string, e.g. '49.90'.")]})
     if value < 0 or (value == 0 and not allow_zero):
         raise ValidationError({field: [_("The amount must be greater than zero.")]})
-    if value != value.quantize(Decimal("0.01")):
-        raise ValidationError({field: [_("The amount has at most two decimal places.")]})
+    # Before quantizing: a huge exponent would overflow the decimal context.
     if value >= Decimal("1e10"):
         raise ValidationError({field: [_("The amount is too large.")]})
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationError({field: [_("The amount has at most two decimal places.")]})
     return value
 
 

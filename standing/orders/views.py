@@ -39,7 +39,7 @@ def order_list_view(request):
     qs = services.order_list(
         scoped(Order.objects.all(), actor),
         q=params.get("q", "").strip(),
-        vendor=int(vendor) if vendor.isdigit() else None,
+        vendor=int(vendor) if vendor.isdigit() and len(vendor) < 19 else None,
         status=params.get("status") if params.get("status") in OrderStatus.values else "",
         overdue_on=today if params.get("overdue") == "1" else None,
     )

@@ -4,6 +4,7 @@ settings. Each answers with a redirect back to the card's panel and a message.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,9 +28,19 @@ def _actor(request):
     return actor
 
 
+MAX_ID = 2**63 - 1
+
+
+def _find(queryset, actor, pk):
+    # A path id beyond 64 bits is not found rather than overflowing the database driver.
+    if pk > MAX_ID:
+        raise Http404
+    return get_scoped(queryset, actor, pk=pk)
+
+
 def _item(request, item_id, actor):
-    return get_scoped(
-        OrderItem.objects.select_related("order__customer", "order__vendor"), actor, pk=item_id
+    return _find(
+        OrderItem.objects.select_related("order__customer", "order__vendor"), actor, item_id
     )
 
 
@@ -164,7 +175,7 @@ def add_damage(request, number):
 @require_POST
 def damage_status(request, damage_id, to):
     actor = _actor(request)
-    damage = get_scoped(DamageCase.objects.select_related("customer"), actor, pk=damage_id)
+    damage = _find(DamageCase.objects.select_related("customer"), actor, damage_id)
     return _run(
         request,
         damage.customer,
@@ -197,7 +208,7 @@ def add_voucher(request, number):
 @require_POST
 def redeem_voucher(request, voucher_id):
     actor = _actor(request)
-    voucher = get_scoped(Voucher.objects.select_related("customer"), actor, pk=voucher_id)
+    voucher = _find(Voucher.objects.select_related("customer"), actor, voucher_id)
     return _run(
         request,
         voucher.customer,

@@ -258,3 +258,66 @@ def test_unknown_order_and_unauthenticated(api_as, integration_user):
     assert api_as(integration_user).post("/orders/NOPE/events", event()).status_code == 404
     assert api_as(integration_user).get("/orders/NOPE").status_code == 404
     assert api_as(None).get("/orders").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"amount": "1e100"},
+        {"amount": "NaN"},
+        {"amount": "Infinity"},
+        {"amount": True},
+        {"amount": [1]},
+        {"installment": -1},
+        {"installment": 0},
+        {"installment": 10**30},
+        {"fee": "1e50", "type": "chargeback"},
+        {"id": "x" * 101},
+        {"date": 20260131},
+        {"date": None},
+        {"type": None},
+        {"id": None},
+    ],
+)
+def test_hostile_events_answer_4xx(api_as, integration_user, body, fields):
+    api = api_as(integration_user)
+    api.post("/orders", body())
+    response = api.post("/orders/SHOP-1001/events", event(**fields))
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"]
+    assert not PaymentEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"vendor": 10**30},
+        {"vendor": -1},
+        {"amount": "1e100"},
+        {"customer": "x" * 500},
+        {"number": "x" * 65},
+        {"payment_plan": {"kind": "installments", "count": 10**30, "first_due": "2026-01-31"}},
+        {"payment_plan": None},
+        {"product": None},
+    ],
+)
+def test_hostile_orders_answer_4xx(api_as, integration_user, body, changes):
+    response = api_as(integration_user).post("/orders", body(**changes))
+    assert response.status_code == 422, response.content
+    assert not Order.objects.exists()
+
+
+def test_hostile_list_filters(api_as, support_user):
+    api = api_as(support_user)
+    assert api.get("/orders", vendor=10**30).status_code == 422
+    assert api.get("/orders", overdue_on="31.01.2026").status_code == 422
+    assert api.get("/customers/NOPE/orders").status_code == 404
+    assert api.get("/orders/" + "x" * 300).status_code == 404
+
+
+def test_openapi_lists_the_order_endpoints(api_as, support_user):
+    paths = api_as(support_user).get("/openapi.json").json()["paths"]
+    assert {"/api/v1/orders", "/api/v1/orders/{number}", "/api/v1/orders/{number}/events"} <= set(
+        paths
+    )
+    assert "/api/v1/customers/{number}/orders" in paths

@@ -135,3 +135,14 @@ def test_price_list_in_the_settings(login, admin_user, support_user, vendor1):
     assert "list price" in bad.content.decode()
     assert login(support_user).post("/rentals/products/", form).status_code == 403
     assert Product.objects.get().list_price == Decimal("289.00")
+
+
+def test_huge_choices_are_refused(login, support_user, rental, customer):
+    client = login(support_user)
+    huge = str(10**30)
+    url = f"/rentals/customers/{customer.number}/damages/"
+    assert client.post(url, damage_form(rental, item=huge)).status_code == 302
+    url = f"/rentals/customers/{customer.number}/vouchers/"
+    assert client.post(url, {"vendor": huge, "value": "5"}).status_code == 302
+    assert client.post("/rentals/products/", {"vendor": huge}).status_code == 403
+    assert not DamageCase.objects.exists() and not Voucher.objects.exists()

@@ -132,3 +132,12 @@ def test_card_shows_a_vendor_only_its_own_objects(
     assert "Kleinwagen" in staff and "Hantelbank" in staff
     vendor = login(vendor2_user).get(customer.get_absolute_url()).content.decode()
     assert "Hantelbank" in vendor and "Kleinwagen" not in vendor and "MIET-1" not in vendor
+
+
+def test_ids_beyond_64_bits_are_not_found(login, support_user):
+    client = login(support_user)
+    huge = 10**30
+    assert client.post(f"/rentals/items/{huge}/remove/").status_code == 404
+    assert client.post(f"/rentals/damages/{huge}/waived/").status_code == 404
+    assert client.post(f"/rentals/vouchers/{huge}/redeem/").status_code == 404
+    assert client.get("/orders/", {"vendor": str(huge)}).status_code == 200
