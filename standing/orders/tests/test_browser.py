@@ -4,6 +4,7 @@ import os
 from datetime import date
 
 import pytest
+from django.db import connections
 
 from standing.orders.models import Order, OrderItem
 
@@ -33,6 +34,9 @@ def page(live_server, settings):
         page.set_default_timeout(8000)
         yield page
         browser.close()
+        # Inside Playwright's event loop Django's connections are context-local: the ones
+        # opened there are closed there, or PostgreSQL could not drop the test database.
+        connections.close_all()
 
 
 def test_take_back_and_record_a_payment(page, live_server, support_user, order_factory, customer):
