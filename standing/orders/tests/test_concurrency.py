@@ -1,9 +1,10 @@
 """Concurrent deliveries: threads with their own database connections deliver at once.
 
-PostgreSQL only: SQLite's in-memory test database is shared between connections through a
-shared cache whose table locks fail at once instead of waiting, and SQLite serialises writers
-anyway (``transaction_mode=IMMEDIATE``), so there a second delivery is always the sequential
-duplicate that ``test_events`` and ``test_invariants`` cover.
+Not on SQLite's in-memory test database (the default): its connections share a cache whose
+table locks fail at once instead of waiting. SQLite serialises writers anyway
+(``transaction_mode=IMMEDIATE``), so there a second delivery is always the sequential
+duplicate that ``test_events`` and ``test_invariants`` cover. With a file-based test database
+(``TEST_SQLITE_NAME``) and on PostgreSQL the threads run.
 """
 
 import threading
@@ -39,9 +40,11 @@ def deliver_together(order, actor, payloads):
     return results
 
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="threads need PostgreSQL (see the docstring)"
-)
+@pytest.fixture(autouse=True)
+def _shared_database(transactional_db):
+    # Decided once the test database exists: before that, NAME is the production one.
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("threads need PostgreSQL or a file-based SQLite test database")
 
 
 def event(id, amount):
