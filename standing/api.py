@@ -101,12 +101,16 @@ def register_routers():
     from standing.customers.api import router as customers
     from standing.orders.api import customer_orders
     from standing.orders.api import router as orders
+    from standing.rentals.api import customer_router as customer_rentals
+    from standing.rentals.api import router as rentals
     from standing.vendors.api import router as vendors
 
     api.add_router("/customers", customers)
     api.add_router("/vendors", vendors)
     api.add_router("/orders", orders)
     api.add_router("/customers", customer_orders)
+    api.add_router("/customers", customer_rentals)
+    api.add_router("/rentals", rentals)
 
 
 register_routers()
