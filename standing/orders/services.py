@@ -174,6 +174,8 @@ def overdue_orders(as_of: date, queryset=None):
 
     An installment is overdue from the day after its due date. Stopped installments keep
     their due dates (a stop is not an acceleration), so they fall overdue as they come due.
+    ``as_of`` is the day the dues are measured against; payments count as they stand now
+    (the query does not replay history), which is what a dunning run on ``as_of`` needs.
     """
     rows = owed_installments(as_of).filter(order=OuterRef("pk")).order_by().values("order")
     open_part = ExpressionWrapper(F("amount") - F("paid_amount"), output_field=MONEY)
