@@ -100,11 +100,19 @@ def on_http_error(request, exc):
 def register_routers():
     from standing.customers.api import router as customers
     from standing.deposits.api import router as deposits
+    from standing.orders.api import customer_orders
+    from standing.orders.api import router as orders
+    from standing.rentals.api import customer_router as customer_rentals
+    from standing.rentals.api import router as rentals
     from standing.vendors.api import router as vendors
 
     api.add_router("/customers", customers)
     api.add_router("/customers", deposits)
     api.add_router("/vendors", vendors)
+    api.add_router("/orders", orders)
+    api.add_router("/customers", customer_orders)
+    api.add_router("/customers", customer_rentals)
+    api.add_router("/rentals", rentals)
 
 
 register_routers()

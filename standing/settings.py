@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "standing.billing",
     "standing.payments",
     "standing.deposits",
+    "standing.orders",
+    "standing.rentals",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("billing/", include("standing.billing.urls")),
     path("", include("standing.payments.urls")),
     path("", include("standing.deposits.urls")),
+    path("", include("standing.orders.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
