@@ -98,10 +98,12 @@ def on_http_error(request, exc):
 
 
 def register_routers():
+    from standing.blocks.api import router as blocks
     from standing.customers.api import router as customers
     from standing.vendors.api import router as vendors
 
     api.add_router("/customers", customers)
+    api.add_router("/customers", blocks)
     api.add_router("/vendors", vendors)
 
 
