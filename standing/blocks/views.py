@@ -131,7 +131,7 @@ def lift_block(request, number, block_id):
     customer = get_scoped(Customer.objects.all(), actor, number=number)
     block = get_scoped(_blocks(actor).filter(customer=customer), actor, pk=block_id)
     form = LiftForm(request.POST or None, actor=actor)
-    context = {"customer": customer, "block": block}
+    context = {"customer": customer, "target": block}
     if request.method == "POST" and form.is_valid():
         try:
             services.lift_block(
