@@ -150,8 +150,8 @@ def _parse(line, values, lookups) -> LegacyRow:
         try:
             moment, is_date = parse_moment(until, "until")
             ends_at = end_of_day(moment) if is_date else moment
-        except ValidationError:
-            problems.append(_("'until' is not an ISO date: '%(value)s'") % {"value": until})
+        except ValidationError as error:
+            problems.append("'until': " + " ".join(error.messages))
     if starts_at and ends_at and ends_at <= starts_at:
         problems.append(_("'until' lies before 'since'"))
     if problems:

@@ -75,7 +75,7 @@ class BlockTransitionNotAllowed(DomainError):
                 "id": block.pk,
                 "at": format_moment(block.lifted_at),
             }
-        elif block.ends_at is not None and block.ends_at <= now:
+        elif block.status == S.EXPIRED or (block.ends_at is not None and block.ends_at <= now):
             message = _("Block %(id)s ended on %(at)s; there is nothing to lift.") % {
                 "id": block.pk,
                 "at": format_moment(block.ends_at),
@@ -123,7 +123,7 @@ def transition(block: Block, to: str, actor, *, now, summary, values=None, detai
 
 
 class CustomerDeleted(DomainError):
-    pass
+    """A deleted customer can no longer log in, book or reserve: there is nothing to block."""
 
 
 def format_moment(moment):
@@ -192,7 +192,10 @@ def parse_moment(value, field) -> tuple[datetime, bool]:
 
 def end_of_day(day_start: datetime) -> datetime:
     """The first moment of the next local day: a block "until 31.12." blocks all that day."""
-    local = timezone.localtime(day_start).date() + timedelta(days=1)
+    try:
+        local = timezone.localtime(day_start).date() + timedelta(days=1)
+    except OverflowError:
+        raise ValidationError({"until": [_("The end lies too far in the future.")]}) from None
     return timezone.make_aware(datetime.combine(local, time.min))
 
 

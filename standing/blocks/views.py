@@ -4,6 +4,7 @@ Thin: the rules live in ``services``. Staff only; a customer of another vendor i
 """
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -55,7 +56,8 @@ def block_list(request):
         if form.cleaned_data["staff"]:
             blocks = blocks.filter(staff=form.cleaned_data["staff"])
     active = blocks.filter(Block.active_q(now))
-    history = blocks.filter(~Q(status=BlockStatus.ACTIVE) | Q(ends_at__lte=now)).annotate(
+    # Ended by time or lifted: the same test as ``Block.state_at``, whatever a tick recorded.
+    history = blocks.filter(Q(status=BlockStatus.LIFTED) | Q(ends_at__lte=now)).annotate(
         ended_at=Coalesce("lifted_at", "ends_at")
     )
     context = {
@@ -84,11 +86,16 @@ def _dialog(request, template, context, form):
 
 def _done(request, customer, message):
     messages.success(request, message)
+    card = customer.get_absolute_url()
     if request.htmx:
         response = HttpResponse()
-        response["HX-Redirect"] = f"{customer.get_absolute_url()}#blocks"
+        # From the card itself a redirect to "card#blocks" would only scroll: reload instead.
+        if urlsplit(request.htmx.current_url or "").path == card:
+            response["HX-Refresh"] = "true"
+        else:
+            response["HX-Redirect"] = f"{card}#blocks"
         return response
-    return redirect(f"{customer.get_absolute_url()}#blocks")
+    return redirect(f"{card}#blocks")
 
 
 @login_required

@@ -194,3 +194,24 @@ def test_openapi_documents_the_block_endpoints(api):
     assert "/api/v1/customers/{number}/blocks/{block_id}/lift" in schema["paths"]
     block_in = schema["components"]["schemas"]["BlockIn"]
     assert set(block_in["properties"]) == {"reason", "note", "staff", "duration", "until"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"reason": "payment_deferral", "duration": "until", "until": "9999-12-31"},
+        {"reason": "payment_deferral", "duration": "until", "until": 20261231},
+        {"reason": "payment_deferral", "duration": "until", "until": "2026-12-31T25:00"},
+        {"reason": "other", "duration": "5d", "note": None},
+        {"reason": "other", "duration": "5d", "staff": 7},
+    ],
+)
+def test_odd_input_is_a_4xx_never_a_500(api, customer, body):
+    response = api.post(f"/customers/{customer.number}/blocks", body)
+    assert 400 <= response.status_code < 500 and response.json()["detail"]
+    assert not Block.objects.exists()
+
+
+def test_an_enormous_block_id_is_404(api, customer):
+    response = api.post(f"/customers/{customer.number}/blocks/{2**70}/lift", {"reason": "x"})
+    assert response.status_code == 404

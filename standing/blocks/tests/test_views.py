@@ -121,6 +121,17 @@ def test_lift_dialog_requires_a_reason(staff_client, customer, block):
     assert response["HX-Redirect"].endswith("#blocks")
     current.refresh_from_db()
     assert current.status == BlockStatus.LIFTED and current.lift_reason == "Geklärt"
+    # Sent from the card itself, the answer reloads the card.
+    other = block(customer, "5d")
+    response = staff_client.post(
+        f"/blocks/customer/{customer.number}/{other.pk}/lift/",
+        {"staff": "support", "reason": "Auch geklärt"},
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": f"http://testserver{customer.get_absolute_url()}",
+        },
+    )
+    assert response["HX-Refresh"] == "true" and "HX-Redirect" not in response
     again = staff_client.post(url, {"staff": "support", "reason": "nochmal"})
     assert again.status_code == 400 and "lifted" in again.content.decode()
 
