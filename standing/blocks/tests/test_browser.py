@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from standing.accounts.models import Role, User
@@ -33,6 +34,9 @@ def page(live_server, settings):
         page.set_default_timeout(8000)
         yield page
         browser.close()
+        # Inside Playwright's sync API the test runs in another context, where Django opened a
+        # connection of its own: close it, or PostgreSQL cannot drop the test database.
+        connections.close_all()
 
 
 def test_block_and_unblock_through_the_dialogs(page, live_server):
