@@ -98,6 +98,7 @@ def on_http_error(request, exc):
 
 
 def register_routers():
+    from standing.blocks.api import router as blocks
     from standing.customers.api import router as customers
     from standing.deposits.api import router as deposits
     from standing.orders.api import customer_orders
@@ -108,6 +109,7 @@ def register_routers():
 
     api.add_router("/customers", customers)
     api.add_router("/customers", deposits)
+    api.add_router("/customers", blocks)
     api.add_router("/vendors", vendors)
     api.add_router("/orders", orders)
     api.add_router("/customers", customer_orders)

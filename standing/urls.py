@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("standing.payments.urls")),
     path("", include("standing.deposits.urls")),
     path("", include("standing.orders.urls")),
+    path("blocks/", include("standing.blocks.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

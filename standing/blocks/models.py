@@ -4,6 +4,28 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 
+class BlockStatus(models.TextChoices):
+    """The recorded lifecycle of a block (see ``services.TRANSITIONS``).
+
+    ``active`` means "not yet ended by an event": whether the block blocks at a given moment
+    is computed from its times (``active_q``), so a timed block whose end has passed stops
+    blocking at once, and becomes ``expired`` when the tick writes its expiry to the log.
+    """
+
+    ACTIVE = "active", _("active")
+    LIFTED = "lifted", _("lifted")
+    EXPIRED = "expired", _("expired")
+
+
+class BlockState(models.TextChoices):
+    """What a block is at a moment, as staff and the API see it."""
+
+    SCHEDULED = "scheduled", _("scheduled")
+    ACTIVE = "active", _("active")
+    EXPIRED = "expired", _("expired")
+    LIFTED = "lifted", _("lifted")
+
+
 class BlockReason(models.Model):
     """The configurable reason list ("Sperrgrund"); SPEC §10's codes come from migration 0002."""
 
@@ -45,6 +67,11 @@ class Block(models.Model):
     lift_reason = models.TextField(blank=True)
     # Set once the system has written the expiry into the activity log.
     expiry_logged_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BlockStatus.choices, default=BlockStatus.ACTIVE
+    )
+    # sha256 of a legacy CSV row, so importing the same file twice adds nothing.
+    legacy_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -53,8 +80,24 @@ class Block(models.Model):
             models.Index(fields=["customer", "lifted_at", "ends_at"], name="block_customer_active"),
             models.Index(
                 fields=["ends_at"],
-                name="block_expiry_pending",
-                condition=Q(expiry_logged_at__isnull=True, lifted_at__isnull=True),
+                name="block_expiry_due",
+                condition=Q(status=BlockStatus.ACTIVE, ends_at__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="block_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=BlockStatus.LIFTED, lifted_at__isnull=False)
+                | (~Q(status=BlockStatus.LIFTED) & Q(lifted_at__isnull=True)),
+                name="block_lifted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=BlockStatus.EXPIRED)
+                | Q(ends_at__isnull=False, expiry_logged_at__isnull=False),
+                name="block_expired_has_end",
             ),
         ]
 
@@ -75,6 +118,15 @@ class Block(models.Model):
             and self.lifted_at is None
             and (self.ends_at is None or self.ends_at > now)
         )
+
+    def state_at(self, now) -> BlockState:
+        if self.status == BlockStatus.LIFTED:
+            return BlockState.LIFTED
+        if self.ends_at is not None and self.ends_at <= now:
+            return BlockState.EXPIRED
+        if self.starts_at > now:
+            return BlockState.SCHEDULED
+        return BlockState.ACTIVE
 
 
 def blocked_exists(now):

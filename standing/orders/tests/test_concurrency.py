@@ -53,7 +53,7 @@ def event(id, amount):
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_same_event_delivered_twice_at_once_counts_once(order_factory, support):
     order = order_factory(amount="100.00", count=2)
     results = deliver_together(order, support, [event("dup-1", "50.00")] * 2)
@@ -63,7 +63,7 @@ def test_same_event_delivered_twice_at_once_counts_once(order_factory, support):
     assert PaymentEvent.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_different_events_at_once_both_count(order_factory, support):
     order = order_factory(amount="100.00", count=2)
     results = deliver_together(order, support, [event("a", "30.00"), event("b", "20.00")])

@@ -1,0 +1,76 @@
+"""The card's "Sperren" and "Entsperren" dialogs in a real browser (HTMX, Bootstrap modal)."""
+
+import os
+
+import pytest
+from django.db import connections
+from playwright.sync_api import expect, sync_playwright
+
+from standing.accounts.models import Role, User
+from standing.blocks.models import Block, BlockStatus
+from standing.customers.models import Customer
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def page(live_server, settings):
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page()
+        page.set_default_timeout(8000)
+        yield page
+        browser.close()
+        # Inside Playwright's sync API the test runs in another context, where Django opened a
+        # connection of its own: close it, or PostgreSQL cannot drop the test database.
+        connections.close_all()
+
+
+def test_block_and_unblock_through_the_dialogs(page, live_server):
+    User.objects.create_user("support", password="support-pw", role=Role.SUPPORT)
+    customer = Customer.objects.create(number="K-000042", first_name="Anna", last_name="Weber")
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "support")
+    page.fill("input[name=password]", "support-pw")
+    page.click("main form button")
+    page.goto(f"{live_server.url}{customer.get_absolute_url()}")
+    # The clear button asks for confirmation instead of the old double click.
+    confirmations = []
+    page.on("dialog", lambda d: (confirmations.append(d.message), d.accept()))
+
+    page.click("#block-button")
+    form = page.locator("#dialog #block-form")
+    expect(form).to_be_visible()
+    form.locator("select[name=duration]").select_option("indefinite")
+    form.locator("#block-submit").click()
+    # An indefinite block without a message is refused inside the dialog.
+    expect(page.locator("#dialog #block-form .invalid-feedback")).to_be_visible()
+    assert not Block.objects.exists()
+    page.locator("#dialog textarea[name=note]").fill("Hausverbot nach Vorfall")
+    page.locator("#dialog #block-submit").click()
+    expect(page.locator("#block-badge.bg-danger")).to_be_visible()
+    assert Block.objects.get().note == "Hausverbot nach Vorfall"
+    assert any("K-000042" in message for message in confirmations)
+
+    page.click(".lift-button")
+    expect(page.locator("#dialog #lift-form")).to_be_visible()
+    page.locator("#dialog textarea[name=reason]").fill("Vorfall geklärt")
+    page.locator("#dialog #lift-submit").click()
+    expect(page.locator("#block-badge.bg-danger")).to_have_count(0)
+    assert Block.objects.get().status == BlockStatus.LIFTED
