@@ -13,6 +13,16 @@ from standing.customers.models import CustomerVendor
 from standing.vendors.models import Vendor
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_persistent_connections():
+    """Live-server request threads end without closing their connections; with persistent
+    connections they would stay open and keep PostgreSQL from dropping the test database."""
+    from django.db import connections
+
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
+    connections["default"].settings_dict["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -2,7 +2,6 @@
 and the card shows VERIFIED with the receipt among the documents ("Belege")."""
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect, sync_playwright
 
 from standing.accounts.models import Role, User
@@ -32,14 +31,6 @@ def browser_page(live_server, settings, monkeypatch):
         page.set_default_timeout(8000)
         yield page
         browser.close()
-    # A live-server thread can leave an idle session on the test database, which would keep
-    # PostgreSQL from dropping it at the end of the run: end the sessions of this test database.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
 
 
 @pytest.mark.browser
