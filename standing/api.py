@@ -99,10 +99,12 @@ def on_http_error(request, exc):
 
 def register_routers():
     from standing.customers.api import router as customers
+    from standing.screening.api import router as registrations
     from standing.vendors.api import router as vendors
 
     api.add_router("/customers", customers)
     api.add_router("/vendors", vendors)
+    api.add_router("/registrations", registrations)
 
 
 register_routers()
