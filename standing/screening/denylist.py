@@ -54,7 +54,9 @@ def clean_entry(values: dict) -> dict:
         try:
             validate_email(cleaned["email"])
         except ValidationError:
-            errors["email"] = [_("“%(value)s” is not an email address.") % cleaned]
+            errors["email"] = [
+                _("“%(value)s” is not an email address.") % {"value": cleaned["email"]}
+            ]
     for field, fn in (("phone", phone_e164), ("iban", iban_compact)):
         try:
             cleaned[field] = fn(cleaned[field])
@@ -166,11 +168,11 @@ def import_csv(stream, actor, source_name="") -> int:
     """Import entries from a CSV text stream atomically; ImportFailed lists every bad row as
     "line N: field: message" and nothing is written then."""
     reader = csv.DictReader(stream)
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ImportFailed([_("line 1: missing columns: %(c)s") % {"c": ", ".join(missing)}])
     problems, entries = [], []
     try:
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ImportFailed([_("line 1: missing columns: %(c)s") % {"c": ", ".join(missing)}])
         for row in reader:
             if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 continue
@@ -185,7 +187,7 @@ def import_csv(stream, actor, source_name="") -> int:
             entry.compute_keys()
             entries.append(entry)
     except (csv.Error, UnicodeDecodeError) as error:
-        problems.append(f"line {reader.line_num}: {error}")
+        problems.append(f"line {reader.line_num + 1}: {error}")
     if problems:
         raise ImportFailed(problems)
     with transaction.atomic():

@@ -41,7 +41,7 @@ def _back(request, fallback):
 
 
 def register(request):
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.register(SYSTEM, dict(form.cleaned_data))
@@ -155,7 +155,8 @@ def entry_edit(request, entry_id=None):
     actor = _staff(request)
     entry = get_object_or_404(DenyEntry, pk=entry_id) if entry_id else None
     initial = {c: getattr(entry, c) for c in deny.COLUMNS} if entry else None
-    form = DenyEntryForm(request.POST or None, initial=initial)
+    data = request.POST if request.method == "POST" else None
+    form = DenyEntryForm(data, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if entry:
