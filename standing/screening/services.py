@@ -43,8 +43,11 @@ def register(actor, values: dict, initial_payment: dict | None = None) -> Custom
     with transaction.atomic():
         vendor = Vendor.objects.get(pk=actor.vendor_id) if actor.vendor_id else None
         customer = create_customer(actor, vendor=vendor, **values)
+        username = customer.number
+        if User.objects.filter(username=username).exists():
+            username = f"{username}-{customer.pk}"
         user = User(
-            username=customer.number,
+            username=username,
             email=customer.email,
             first_name=customer.first_name[:150],
             last_name=customer.last_name[:150],

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +20,16 @@ from standing.customers.search import search
 from . import denylist as deny
 from . import services
 from .forms import DeniedFilterForm, DenyEntryForm, RegistrationForm
-from .models import DENYING, DenyEntry, Finding, FindingState, ReasonKind, Trigger
+from .models import (
+    DENYING,
+    DenyEntry,
+    Finding,
+    FindingState,
+    Outcome,
+    ReasonKind,
+    Screening,
+    Trigger,
+)
 
 
 def _staff(request):
@@ -62,6 +71,19 @@ def register_done(request):
 # --- "Abgelehnte Kund:innen" and the review list -------------------------------------------
 
 
+def review_customers(kind=""):
+    """Customers with hits to review, and PENDING customers held because the credit check
+    gave no answer: both wait for a person."""
+    hits = Finding.objects.filter(customer=OuterRef("pk"), state=FindingState.REVIEW)
+    if kind:
+        hits = hits.filter(kind=kind)
+    held = Screening.objects.filter(customer=OuterRef("pk"), outcome=Outcome.HELD)
+    waiting = Q(Exists(hits))
+    if kind in ("", ReasonKind.CREDIT):
+        waiting |= Q(status=CustomerStatus.PENDING) & Q(Exists(held))
+    return Customer.objects.annotate(held=Exists(held)).filter(waiting)
+
+
 @login_required
 def denied(request):
     _staff(request)
@@ -70,17 +92,15 @@ def denied(request):
     q, kind = params.cleaned_data.get("q", ""), params.cleaned_data.get("kind", "")
     review = request.GET.get("tab") == "review"
     if review:
-        states, customers = [FindingState.REVIEW], Customer.objects.all()
+        states, customers = [FindingState.REVIEW], review_customers(kind)
     else:
         states, customers = DENYING, Customer.objects.filter(status=CustomerStatus.DENIED)
-    relevant = Finding.objects.filter(state__in=states).select_related("entry")
-    if kind:
-        relevant_kind = relevant.filter(kind=kind, customer=OuterRef("pk"))
-        customers = customers.filter(Exists(relevant_kind))
-    if review:
-        customers = customers.filter(Exists(relevant.filter(customer=OuterRef("pk"))))
+        if kind:
+            reasons = Finding.objects.filter(customer=OuterRef("pk"), state__in=DENYING, kind=kind)
+            customers = customers.filter(Exists(reasons))
+    shown = Finding.objects.filter(state__in=states).select_related("entry").order_by("kind", "id")
     customers = search(customers, q).prefetch_related(
-        Prefetch("findings", queryset=relevant.order_by("kind", "id"), to_attr="shown")
+        Prefetch("findings", queryset=shown, to_attr="shown")
     )
     page = Paginator(customers.order_by("-updated_at", "-id"), 25).get_page(request.GET.get("page"))
     context = {
@@ -88,10 +108,7 @@ def denied(request):
         "params": {"q": q, "kind": kind},
         "kinds": ReasonKind.choices,
         "review": review,
-        "review_count": Finding.objects.filter(state=FindingState.REVIEW)
-        .values("customer")
-        .distinct()
-        .count(),
+        "review_count": review_customers().count(),
     }
     template = "screening/denied.html#results" if request.htmx else "screening/denied.html"
     return render(request, template, context)

@@ -170,3 +170,17 @@ def test_navigation_and_settings_section(client, admin_user, support_user):
     assert 'href="/denied/"' in html
     client.force_login(support_user)
     assert 'href="/denylist/"' in client.get("/customers/").content.decode()
+
+
+def test_review_tab_lists_customers_held_by_a_silent_bureau(
+    staff_client, customer_factory, support
+):
+    held = customer_factory(last_name="Fehler", birth_date=date(1990, 1, 1))
+    services.screen(held, support, Trigger.REGISTRATION)
+    html = staff_client.get("/denied/", {"tab": "review"}).content.decode()
+    assert held.number in html and 'class="badge text-bg-secondary me-1 held"' in html
+    assert (
+        held.number
+        not in staff_client.get("/denied/", {"tab": "review", "kind": "denylist"}).content.decode()
+    )
+    assert held.number not in staff_client.get("/denied/").content.decode()
