@@ -3,7 +3,8 @@
 from datetime import date
 from typing import Literal
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
+from pydantic import field_validator
 
 from standing.accounts.models import Role
 from standing.accounts.scoping import require
@@ -14,20 +15,31 @@ from . import services
 router = Router(tags=["registrations"])
 
 
-class AddressIn(Schema):
+class TextSchema(Schema):
+    """Refuses NUL characters in every text field (PostgreSQL cannot store them)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def no_nul(cls, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+class AddressIn(TextSchema):
     street: str
     postal_code: str
     city: str
     country: str = "DE"
 
 
-class InitialPaymentIn(Schema):
-    provider: str
+class InitialPaymentIn(TextSchema):
+    provider: str = Field(max_length=40)
     status: Literal["completed", "failed"]
-    reference: str = ""
+    reference: str = Field("", max_length=200)
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(TextSchema):
     first_name: str
     last_name: str
     birth_date: date

@@ -69,6 +69,9 @@ def clean_entry(values: dict) -> dict:
     for field, limit in limits.items():
         if limit and isinstance(cleaned[field], str) and len(cleaned[field]) > limit:
             errors[field] = [_("At most %(n)d characters.") % {"n": limit}]
+    for field, value in cleaned.items():
+        if isinstance(value, str) and "\x00" in value:
+            errors[field] = [_("Contains a NUL character.")]
     if not any(cleaned[c] for c in IDENTIFYING):
         errors["__all__"] = [
             _("An entry needs a name, birth date, email, phone, IBAN, address or document number.")

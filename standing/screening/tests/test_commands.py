@@ -55,13 +55,15 @@ def test_import_reports_every_bad_row_and_writes_nothing(tmp_path, db, capsys):
         + "Anna,Schlecht,17.05.1980,,,,,,,,,\n"
         + ",,,,12,,,,,,,\n"
         + ",,,,,,,,,,,nur eine Notiz\n"
-        + ",,,kein-email,,DE00,,,,,,\n",
+        + ",,,kein-email,,DE00,,,,,,\n"
+        + "Nul\x00,Zeichen,,,,,,,,,,\n",
     )
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("denylist", "import", path)
     err = capsys.readouterr().err
     assert "line 3: birth_date" in err and "line 4: phone" in err and "line 5:" in err
     assert "line 6: email" in err and "line 6: iban" in err and "line 2" not in err
+    assert "line 7: first_name" in err
     assert not DenyEntry.objects.exists()
 
 

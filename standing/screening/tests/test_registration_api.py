@@ -125,3 +125,17 @@ def test_evidence_in_the_activity_is_internal(api_as, integration_user, registra
     for record in public:
         text = f"{record.summary} {record.before} {record.after}"
         assert "credit" not in text and "denylist" not in text and "312" not in text
+
+
+def test_nul_characters_and_oversized_values_answer_422(api_as, integration_user, registration):
+    api = api_as(integration_user)
+    for body in [
+        registration(first_name="A\x00B"),
+        registration(address={"street": "Weg\x00 1"}),
+        registration(email="a\x00@example.de"),
+        registration(last_name="x" * 500),
+        registration(initial_payment={"provider": "p\x00", "status": "failed", "reference": "r"}),
+    ]:
+        response = api.post("/registrations", body)
+        assert response.status_code == 422, body
+    assert not Customer.objects.exists()

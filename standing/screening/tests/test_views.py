@@ -184,3 +184,17 @@ def test_review_tab_lists_customers_held_by_a_silent_bureau(
         not in staff_client.get("/denied/", {"tab": "review", "kind": "denylist"}).content.decode()
     )
     assert held.number not in staff_client.get("/denied/").content.decode()
+
+
+def test_searches_survive_nul_characters(staff_client, listed):
+    for path in ["/denylist/", "/denylist/export.csv", "/denied/"]:
+        assert staff_client.get(path, {"q": "a\x00b"}).status_code == 200
+
+
+def test_not_a_match_from_the_denied_page(staff_client, denied):
+    finding = Finding.objects.get(customer=denied, kind="denylist")
+    html = staff_client.get("/denied/").content.decode()
+    assert f'action="/screening/findings/{finding.pk}/clear/"' in html
+    response = staff_client.post(f"/screening/findings/{finding.pk}/clear/", {"next": "/denied/"})
+    assert response.url == "/denied/"
+    assert Finding.objects.get(pk=finding.pk).state == FindingState.CLEARED
