@@ -110,8 +110,11 @@ def screen(customer, actor, trigger, initial_payment=None, with_credit=True):
             return None
         open_reviews = customer.findings.filter(state=FindingState.REVIEW).exists()
         decides = customer.status == S.PENDING and trigger != Trigger.DENYLIST
-        if customer.status == S.DENIED or (decides and found):
+        if customer.status == S.DENIED:
             # New reasons of a denied customer join the ones on record.
+            state = FindingState.ACTIVE
+            outcome = Outcome.DENIED if found else Outcome.NO_CHANGE
+        elif decides and found:
             state, outcome = FindingState.ACTIVE, Outcome.DENIED
         elif decides and (open_reviews or (result and result.decision == credit.ERROR)):
             state, outcome = FindingState.REVIEW, Outcome.HELD

@@ -111,3 +111,16 @@ def test_clearing_twice_or_a_credit_reason_is_refused(customer_factory, support,
     ]:
         with pytest.raises(services.FindingNotOpen):
             action(finding, support)
+
+
+def test_rerun_of_a_denied_customer_adds_new_reasons(customer_factory, support, entry):
+    customer = customer_factory(
+        last_name="Ablehnung", email="neu@web.de", birth_date=date(1990, 1, 1)
+    )
+    assert services.screen(customer, support, Trigger.MANUAL).outcome == "denied"
+    assert services.screen(customer, support, Trigger.MANUAL).outcome == "no_change"
+    entry(email="neu@web.de")
+    run = services.screen(customer, support, Trigger.MANUAL)
+    assert run.outcome == "denied"
+    assert [f.label for f in run.findings.all()] == ["denylist: email"]
+    assert customer.findings.filter(state=FindingState.ACTIVE).count() == 2
