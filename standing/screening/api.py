@@ -57,6 +57,9 @@ class RegistrationOut(Schema):
 
 @router.post("", response={201: RegistrationOut})
 def register(request, payload: RegistrationIn):
+    """Register a customer (PENDING, with a login) and screen them at once. Answers the
+    customer number and the resulting status (``verified``, ``denied``, or ``pending`` while
+    a person decides), never a reason."""
     require(request.actor, Role.INTEGRATION, Role.ADMIN, Role.SUPPORT)
     values = payload.dict(exclude={"address", "initial_payment"})
     values["iban"] = values["iban"] or ""

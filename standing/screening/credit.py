@@ -10,6 +10,7 @@ Which provider runs is the setting ``SCREENING_CREDIT_PROVIDER``: ``rules``, ``s
 
 import base64
 import hashlib
+import http.client
 import json
 import logging
 import urllib.request
@@ -145,8 +146,16 @@ class HttpBureau:
                     raise ValueError("score is not an integer")
                 reasons = [str(r) for r in answer.get("reasons", [])][:10]
                 return decide(score, reasons)
-            except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-                # urllib's HTTPError/URLError and socket timeouts are OSErrors.
+            except (
+                OSError,
+                http.client.HTTPException,
+                ValueError,
+                KeyError,
+                TypeError,
+                AttributeError,
+            ) as error:
+                # urllib's HTTPError/URLError and socket timeouts are OSErrors; a connection
+                # cut mid-answer is an HTTPException; garbage answers are the rest.
                 last_error = f"{type(error).__name__}: {error}"[:200]
                 log.warning("credit bureau failed for %s: %s", customer.pk, last_error)
         return CreditResult(None, ERROR, [f"bureau: {last_error}"])
