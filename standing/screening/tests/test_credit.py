@@ -78,6 +78,11 @@ class FakeBureau:
                 time.sleep(delay)
                 try:
                     self.send_response(status)
+                    if payload == "CUT":  # promises more than it sends, then hangs up
+                        self.send_header("Content-Length", "100")
+                        self.end_headers()
+                        self.wfile.write(b'{"sco')
+                        return
                     self.end_headers()
                     self.wfile.write(payload.encode())
                 except OSError:
@@ -130,6 +135,7 @@ def test_http_bureau_retries_after_a_failure(bureau):
         [(200, "not json", 0), (200, "[]", 0)],
         [(200, '{"score": "high"}', 0), (200, '{"no": 1}', 0)],
         [(200, '{"score": 700}', 0.6), (200, '{"score": 700}', 0.6)],  # timeouts
+        [(200, "CUT", 0), (200, "CUT", 0)],
     ],
 )
 def test_http_bureau_failure_is_an_error_never_a_pass(bureau, answers):
