@@ -112,6 +112,7 @@ class Screening(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["outcome", "customer"], name="screening_outcome_customer")]
 
     def __str__(self):
         return f"{self.customer_id} {self.trigger} {self.outcome}"

@@ -73,15 +73,18 @@ def register_done(request):
 
 def review_customers(kind=""):
     """Customers with hits to review, and PENDING customers held because the credit check
-    gave no answer: both wait for a person."""
-    hits = Finding.objects.filter(customer=OuterRef("pk"), state=FindingState.REVIEW)
+    gave no answer: both wait for a person. Found from the (indexed) findings and
+    screenings, never by looking at every customer."""
+    hits = Finding.objects.filter(state=FindingState.REVIEW)
     if kind:
         hits = hits.filter(kind=kind)
-    held = Screening.objects.filter(customer=OuterRef("pk"), outcome=Outcome.HELD)
-    waiting = Q(Exists(hits))
+    waiting = Q(pk__in=hits.values("customer_id"))
+    held = Screening.objects.filter(outcome=Outcome.HELD, customer__status=CustomerStatus.PENDING)
     if kind in ("", ReasonKind.CREDIT):
-        waiting |= Q(status=CustomerStatus.PENDING) & Q(Exists(held))
-    return Customer.objects.annotate(held=Exists(held)).filter(waiting)
+        waiting |= Q(pk__in=held.values("customer_id"))
+    return Customer.objects.filter(waiting).annotate(
+        held=Exists(held.filter(customer=OuterRef("pk")))
+    )
 
 
 @login_required
