@@ -146,17 +146,19 @@ def remove_entry(entry: DenyEntry, actor):
 
 
 def search_entries(queryset, text: str):
-    """Each word narrows by an indexed prefix of the name key or an exact identifier key."""
+    """Each word narrows the list: an email, phone number or IBAN by its indexed key, any other
+    word by a part of the name or the document number."""
     for word in (text or "").split():
-        key = keys.compact(word)
-        q = Q(email_key=keys.email_key(word)) | Q(document_key=keys.document_key(word))
-        if phone := keys.phone_key(word):
-            q |= Q(phone_key=phone)
-        if iban := keys.iban_key(word):
-            q |= Q(iban_key=iban)
-        if key:
+        if "@" in word:
+            key = keys.email_key(word)
+            q = Q(email_key__gte=key, email_key__lt=key + "\uffff")
+        elif phone := keys.phone_key(word):
+            q = Q(phone_key=phone)
+        elif iban := keys.iban_key(word):
+            q = Q(iban_key=iban)
+        else:
             # A substring of "first last": a staff search, not the matching path.
-            q |= Q(name_key__contains=key)
+            q = Q(name_key__contains=keys.compact(word)) | Q(document_key=keys.document_key(word))
         queryset = queryset.filter(q)
     return queryset
 

@@ -198,3 +198,20 @@ def test_not_a_match_from_the_denied_page(staff_client, denied):
     response = staff_client.post(f"/screening/findings/{finding.pk}/clear/", {"next": "/denied/"})
     assert response.url == "/denied/"
     assert Finding.objects.get(pk=finding.pk).state == FindingState.CLEARED
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "betrueger",
+        "Max Betrüger",
+        "max.betrueger@",
+        "0151 23456789",
+        "DE89370400440532013000",
+        "L01X00T47",
+    ],
+)
+def test_deny_list_search_by_name_and_identifiers(staff_client, listed, entry, q):
+    entry(first_name="Other", last_name="Person", email="other@web.de")
+    html = staff_client.get("/denylist/", {"q": q}, headers={"HX-Request": "true"}).content.decode()
+    assert "max.betrueger@gmail.com" in html and "other@web.de" not in html
