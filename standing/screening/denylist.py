@@ -148,7 +148,13 @@ def remove_entry(entry: DenyEntry, actor):
 def search_entries(queryset, text: str):
     """Each word narrows the list: an email, phone number or IBAN by its indexed key, any other
     word by a part of the name or the document number."""
-    for word in (text or "").split():
+    text = (text or "").strip()
+    # Phone numbers and IBANs are often typed with spaces: try the whole text first.
+    if phone := keys.phone_key(text):
+        return queryset.filter(phone_key=phone)
+    if iban := keys.iban_key(text):
+        return queryset.filter(iban_key=iban)
+    for word in text.split():
         if "@" in word:
             key = keys.email_key(word)
             q = Q(email_key__gte=key, email_key__lt=key + "\uffff")

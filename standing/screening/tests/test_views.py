@@ -205,7 +205,8 @@ def test_not_a_match_from_the_denied_page(staff_client, denied):
     [
         "betrueger",
         "Max Betrüger",
-        "max.betrueger@",
+        "Max.Betrueger@GMail.com",
+        "DE89 3704 0044 0532 0130 00",
         "0151 23456789",
         "DE89370400440532013000",
         "L01X00T47",
