@@ -177,46 +177,54 @@ class ImportFailed(Exception):
 
 def import_csv(stream, actor, source_name="") -> int:
     """Import entries from a CSV text stream atomically; ImportFailed lists every bad row as
-    "line N: field: message" and nothing is written then."""
+    "line N: field: message" and nothing is written then. Rows are written in chunks inside
+    one transaction, so a file of a million rows never sits in memory."""
     reader = csv.DictReader(stream)
-    problems, entries = [], []
-    try:
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ImportFailed([_("line 1: missing columns: %(c)s") % {"c": ", ".join(missing)}])
-        for row in reader:
-            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-                continue
-            try:
-                values = clean_entry(row)
-            except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    label = "" if field == "__all__" else f"{field}: "
-                    problems.append(f"line {reader.line_num}: {label}{' '.join(messages)}")
-                continue
-            entry = DenyEntry(**values, added_by=actor.user, added_by_label=actor.label)
-            entry.compute_keys()
-            entries.append(entry)
-    except (csv.Error, UnicodeDecodeError) as error:
-        problems.append(f"line {reader.line_num + 1}: {error}")
-    if problems:
-        raise ImportFailed(problems)
-    with transaction.atomic():
-        created = []
-        for start in range(0, len(entries), CHUNK):
-            created += DenyEntry.objects.bulk_create(entries[start : start + CHUNK])
+    problems, batch, ids = [], [], []
+
+    def flush():
         # bulk_create returns the primary keys on PostgreSQL and SQLite >= 3.35.
-        ids = [e.pk for e in created]
+        ids.extend(e.pk for e in DenyEntry.objects.bulk_create(batch))
+        batch.clear()
+
+    with transaction.atomic():
+        try:
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                columns = ", ".join(missing)
+                raise ImportFailed([_("line 1: missing columns: %(c)s") % {"c": columns}])
+            for row in reader:
+                if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                    continue
+                try:
+                    values = clean_entry(row)
+                except ValidationError as error:
+                    for field, messages in error.message_dict.items():
+                        label = "" if field == "__all__" else f"{field}: "
+                        problems.append(f"line {reader.line_num}: {label}{' '.join(messages)}")
+                    continue
+                if problems:
+                    continue  # keep checking the rest for the report; write nothing more
+                entry = DenyEntry(**values, added_by=actor.user, added_by_label=actor.label)
+                entry.compute_keys()
+                batch.append(entry)
+                if len(batch) >= CHUNK:
+                    flush()
+        except (csv.Error, UnicodeDecodeError) as error:
+            problems.append(f"line {reader.line_num + 1}: {error}")
+        if problems:
+            raise ImportFailed(problems)  # rolls back what was written so far
+        flush()
         record(
             None,
             actor,
             "denylist.imported",
             _("Deny list import: %(n)d entries from %(file)s")
-            % {"n": len(created), "file": source_name or "CSV"},
+            % {"n": len(ids), "file": source_name or "CSV"},
             internal=True,
         )
         _rescreen_on_commit(ids)
-    return len(created)
+    return len(ids)
 
 
 def export_rows(queryset):

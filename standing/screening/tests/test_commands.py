@@ -129,3 +129,16 @@ def test_demo_step_is_idempotent(customer_factory, support, admin_user):
     labels = sorted(Finding.objects.values_list("kind", flat=True))
     assert labels == ["credit", "denylist", "payment_failed"]
     assert DenyEntry.objects.count() == 6
+
+
+def test_a_bad_row_after_many_good_ones_rolls_everything_back(tmp_path, db, monkeypatch, capsys):
+    monkeypatch.setattr(denylist, "CHUNK", 10)
+    good = "".join(f"Anna,Muster{i},1980-01-01,,,,,,,,,\n" for i in range(35))
+    path = write(tmp_path, HEADER + good + "Bad,Row,1980-02-30,,,,,,,,,\n")
+    with pytest.raises(CommandError):
+        call_command("denylist", "import", path)
+    assert "line 37: birth_date" in capsys.readouterr().err
+    assert not DenyEntry.objects.exists()
+    path = write(tmp_path, HEADER + good, name="good.csv")
+    call_command("denylist", "import", path)
+    assert DenyEntry.objects.count() == 35
