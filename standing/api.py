@@ -105,6 +105,7 @@ def register_routers():
     from standing.orders.api import router as orders
     from standing.rentals.api import customer_router as customer_rentals
     from standing.rentals.api import router as rentals
+    from standing.screening.api import router as registrations
     from standing.vendors.api import router as vendors
 
     api.add_router("/customers", customers)
@@ -115,6 +116,7 @@ def register_routers():
     api.add_router("/customers", customer_orders)
     api.add_router("/customers", customer_rentals)
     api.add_router("/rentals", rentals)
+    api.add_router("/registrations", registrations)
 
 
 register_routers()

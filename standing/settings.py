@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "standing.deposits",
     "standing.orders",
     "standing.rentals",
+    "standing.screening",
 ]
 
 MIDDLEWARE = [
@@ -221,3 +222,26 @@ PAYPAL = {
 # Run once per customer on every path to VERIFIED: welcome_email, staff_task, document.
 VERIFIED_ACTIONS = envlist("VERIFIED_ACTIONS", "welcome_email,staff_task,document")
 AUTO_ACTIVATE_VERIFIED = envbool("AUTO_ACTIVATE_VERIFIED", False)
+
+# --- screening (registration check, deny list; SPEC §3) ----------------------------------
+# Credit provider: "rules" (built-in), "sandbox" (test data, see standing/screening/credit.py)
+# or "http" (a bureau). Default: the sandbox for local and demo runs, the rules in production.
+SCREENING_CREDIT_PROVIDER = env(
+    "SCREENING_CREDIT_PROVIDER", "rules" if envbool("SECURE") else "sandbox"
+)
+SCREENING_CREDIT_MIN_AGE = envint("SCREENING_CREDIT_MIN_AGE", 18)
+SCREENING_CREDIT_SCORE_THRESHOLD = envint("SCREENING_CREDIT_SCORE_THRESHOLD", 400)
+SCREENING_CREDIT_REQUIRED_FIELDS = envlist(
+    "SCREENING_CREDIT_REQUIRED_FIELDS", "first_name,last_name,birth_date,street,postal_code,city"
+)
+SCREENING_RULES_BASE_SCORE = envint("SCREENING_RULES_BASE_SCORE", 700)
+SCREENING_RULES_MISSING_FIELD_PENALTY = envint("SCREENING_RULES_MISSING_FIELD_PENALTY", 200)
+SCREENING_BUREAU_URL = env("SCREENING_BUREAU_URL")
+SCREENING_BUREAU_USERNAME = env("SCREENING_BUREAU_USERNAME")
+SCREENING_BUREAU_PASSWORD = env("SCREENING_BUREAU_PASSWORD")
+SCREENING_BUREAU_TIMEOUT = float(env("SCREENING_BUREAU_TIMEOUT", "5"))
+SCREENING_BUREAU_RETRIES = envint("SCREENING_BUREAU_RETRIES", 2)
+# Deny-list matching: fuzzy name (+ same birth date) at or above this score (0–100) is a hit;
+# an address hit needs the last name at or above the address threshold (flatmates differ).
+SCREENING_NAME_THRESHOLD = envint("SCREENING_NAME_THRESHOLD", 90)
+SCREENING_ADDRESS_NAME_THRESHOLD = envint("SCREENING_ADDRESS_NAME_THRESHOLD", 85)

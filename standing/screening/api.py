@@ -1,0 +1,69 @@
+"""``POST /api/v1/registrations`` (SPEC §10): answers ``{number, status}`` and never a reason."""
+
+from datetime import date
+from typing import Literal
+
+from ninja import Field, Router, Schema
+from pydantic import field_validator
+
+from standing.accounts.models import Role
+from standing.accounts.scoping import require
+from standing.customers.models import CustomerStatus
+
+from . import services
+
+router = Router(tags=["registrations"])
+
+
+class TextSchema(Schema):
+    """Refuses NUL characters in every text field (PostgreSQL cannot store them)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def no_nul(cls, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
+
+
+class AddressIn(TextSchema):
+    street: str
+    postal_code: str
+    city: str
+    country: str = "DE"
+
+
+class InitialPaymentIn(TextSchema):
+    provider: str = Field(max_length=40)
+    status: Literal["completed", "failed"]
+    reference: str = Field("", max_length=200)
+
+
+class RegistrationIn(TextSchema):
+    first_name: str
+    last_name: str
+    birth_date: date
+    email: str
+    phone: str
+    iban: str | None = None
+    address: AddressIn
+    initial_payment: InitialPaymentIn | None = None
+
+
+class RegistrationOut(Schema):
+    number: str
+    status: CustomerStatus
+
+
+@router.post("", response={201: RegistrationOut})
+def register(request, payload: RegistrationIn):
+    """Register a customer (PENDING, with a login) and screen them at once. Answers the
+    customer number and the resulting status (``verified``, ``denied``, or ``pending`` while
+    a person decides), never a reason."""
+    require(request.actor, Role.INTEGRATION, Role.ADMIN, Role.SUPPORT)
+    values = payload.dict(exclude={"address", "initial_payment"})
+    values["iban"] = values["iban"] or ""
+    values.update(payload.address.dict())
+    payment = payload.initial_payment.dict() if payload.initial_payment else None
+    customer = services.register(request.actor, values, initial_payment=payment)
+    return 201, {"number": customer.number, "status": customer.status}

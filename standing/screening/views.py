@@ -1,0 +1,214 @@
+"""Pages of screening: the public registration, "Abgelehnte Kund:innen", the deny list, and
+the staff actions on hits. Staff only, except the registration; the rules live in services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from standing.accounts.scoping import SYSTEM, Actor, get_scoped
+from standing.core.errors import DomainError
+from standing.customers.models import Customer, CustomerStatus
+from standing.customers.search import search
+
+from . import denylist as deny
+from . import services
+from .forms import DeniedFilterForm, DenyEntryForm, RegistrationForm
+from .models import (
+    DENYING,
+    DenyEntry,
+    Finding,
+    FindingState,
+    Outcome,
+    ReasonKind,
+    Screening,
+    Trigger,
+)
+
+
+def _staff(request):
+    actor = Actor.of(request.user)
+    if not actor.is_staff:
+        raise PermissionDenied
+    return actor
+
+
+def _back(request, fallback):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+# --- public registration -----------------------------------------------------------------
+
+
+def register(request):
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register(SYSTEM, dict(form.cleaned_data))
+        except ValidationError as error:
+            # Only format problems of the input come back here, never a screening reason.
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("screening:register_done")
+    status = 400 if form.errors else 200
+    return render(request, "screening/register.html", {"form": form}, status=status)
+
+
+def register_done(request):
+    return render(request, "screening/register_done.html")
+
+
+# --- "Abgelehnte Kund:innen" and the review list -------------------------------------------
+
+
+def review_customers(kind=""):
+    """Customers with hits to review, and PENDING customers held because the credit check
+    gave no answer: both wait for a person. Found from the (indexed) findings and
+    screenings, never by looking at every customer."""
+    hits = Finding.objects.filter(state=FindingState.REVIEW)
+    if kind:
+        hits = hits.filter(kind=kind)
+    waiting = Q(pk__in=hits.values("customer_id"))
+    held = Screening.objects.filter(outcome=Outcome.HELD, customer__status=CustomerStatus.PENDING)
+    if kind in ("", ReasonKind.CREDIT):
+        waiting |= Q(pk__in=held.values("customer_id"))
+    return Customer.objects.filter(waiting).annotate(
+        held=Exists(held.filter(customer=OuterRef("pk")))
+    )
+
+
+@login_required
+def denied(request):
+    _staff(request)
+    params = DeniedFilterForm(request.GET)
+    params.is_valid()
+    q, kind = params.cleaned_data.get("q", ""), params.cleaned_data.get("kind", "")
+    review = request.GET.get("tab") == "review"
+    if review:
+        states, customers = [FindingState.REVIEW], review_customers(kind)
+    else:
+        states, customers = DENYING, Customer.objects.filter(status=CustomerStatus.DENIED)
+        if kind:
+            reasons = Finding.objects.filter(customer=OuterRef("pk"), state__in=DENYING, kind=kind)
+            customers = customers.filter(Exists(reasons))
+    shown = Finding.objects.filter(state__in=states).select_related("entry").order_by("kind", "id")
+    customers = search(customers, q).prefetch_related(
+        Prefetch("findings", queryset=shown, to_attr="shown")
+    )
+    page = Paginator(customers.order_by("-updated_at", "-id"), 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "params": {"q": q, "kind": kind},
+        "kinds": ReasonKind.choices,
+        "review": review,
+        "review_count": review_customers().count(),
+    }
+    template = "screening/denied.html#results" if request.htmx else "screening/denied.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def rerun(request, number):
+    actor = _staff(request)
+    customer = get_scoped(Customer.objects.all(), actor, number=number)
+    screening = services.screen(customer, actor, Trigger.MANUAL)
+    if screening is None:
+        messages.error(request, _("A deleted customer is not screened."))
+    else:
+        messages.success(
+            request,
+            _("Screening done: %(outcome)s.") % {"outcome": screening.get_outcome_display()},
+        )
+    return _back(request, customer.get_absolute_url())
+
+
+def _decide(request, finding_id, action, done):
+    actor = _staff(request)
+    finding = get_object_or_404(Finding.objects.select_related("customer"), pk=finding_id)
+    try:
+        action(finding, actor)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return _back(request, finding.customer.get_absolute_url())
+
+
+@login_required
+@require_POST
+def clear(request, finding_id):
+    return _decide(request, finding_id, services.clear_finding, _("Marked as not a match."))
+
+
+@login_required
+@require_POST
+def confirm(request, finding_id):
+    return _decide(request, finding_id, services.confirm_finding, _("Hit confirmed."))
+
+
+# --- the deny list ("Abgelehnt-Liste") -----------------------------------------------------
+
+
+@login_required
+def denylist(request):
+    _staff(request)
+    q = request.GET.get("q", "").replace("\x00", "")[:200]
+    entries = deny.search_entries(DenyEntry.objects.all(), q)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    template = "screening/denylist.html#results" if request.htmx else "screening/denylist.html"
+    return render(request, template, {"page": page, "q": q})
+
+
+@login_required
+def entry_edit(request, entry_id=None):
+    actor = _staff(request)
+    entry = get_object_or_404(DenyEntry, pk=entry_id) if entry_id else None
+    initial = {c: getattr(entry, c) for c in deny.COLUMNS} if entry else None
+    data = request.POST if request.method == "POST" else None
+    form = DenyEntryForm(data, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if entry:
+                deny.update_entry(entry, actor, form.cleaned_data)
+            else:
+                deny.add_entry(actor, form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Deny-list entry saved."))
+            return redirect("screening:denylist")
+    status = 400 if form.errors else 200
+    return render(
+        request, "screening/entry_form.html", {"form": form, "entry": entry}, status=status
+    )
+
+
+@login_required
+@require_POST
+def entry_delete(request, entry_id):
+    actor = _staff(request)
+    deny.remove_entry(get_object_or_404(DenyEntry, pk=entry_id), actor)
+    messages.success(request, _("Deny-list entry removed."))
+    return redirect("screening:denylist")
+
+
+@login_required
+def denylist_export(request):
+    _staff(request)
+    q = request.GET.get("q", "").replace("\x00", "")[:200]
+    entries = deny.search_entries(DenyEntry.objects.all(), q)
+    response = StreamingHttpResponse(deny.export_rows(entries), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="denylist.csv"'
+    return response
