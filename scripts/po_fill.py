@@ -43,6 +43,7 @@ def main(po_path, *dict_paths):
                 m.group(0), f'msgid "{raw_id}"\nmsgstr "{escape(table[msgid])}"\n'
             ).rstrip("\n")
             entry = re.sub(r"^#, fuzzy\n", "", entry, flags=re.M)
+            entry = re.sub(r"^#, fuzzy, ", "#, ", entry, flags=re.M)
             entry = re.sub(r"^(#,.*?), fuzzy", r"\1", entry, flags=re.M)
             entry = re.sub(r"^#\| msgid .*\n", "", entry, flags=re.M)
             entries[i] = entry

@@ -23,7 +23,8 @@ class User(AbstractUser):
     vendor = models.ForeignKey(
         "vendors.Vendor", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
-    language = models.CharField(_("language"), max_length=8, default="de")
+    # Empty: the installation's default language (settings.LANGUAGE_CODE).
+    language = models.CharField(_("language"), max_length=8, blank=True, default="")
 
     class Meta:
         constraints = [

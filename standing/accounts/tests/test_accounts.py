@@ -28,7 +28,8 @@ def test_wrong_password_is_refused(client, support_user):
     assert client.get("/customers/").status_code == 302
 
 
-def test_language_is_german_by_default_and_switches_per_user(client, support_user):
+def test_language_is_german_by_default_and_switches_per_user(client, support_user, settings):
+    settings.LANGUAGE_CODE = "de"
     client.force_login(support_user)
     assert "Kunden" in client.get("/customers/").content.decode()
     client.post("/language/", {"language": "en", "next": "/customers/"})

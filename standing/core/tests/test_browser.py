@@ -13,7 +13,8 @@ pytestmark = [
 ]
 
 
-def test_login_search_edit_see_activity_switch_language(page):
+def test_login_search_edit_see_activity_switch_language(page, settings):
+    settings.LANGUAGE_CODE = "de"
     User.objects.create_user("support", password="Geheim-123", role=Role.SUPPORT)
     customer = services.create_customer(
         SYSTEM,

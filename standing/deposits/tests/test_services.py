@@ -181,7 +181,8 @@ def test_verified_actions_run_once_on_every_path(
                 payments.sandbox_pay(offer.payment_link, "success")
     assert _runs(customer) == ["document", "staff_task", "welcome_email"]
     assert StaffTask.objects.filter(customer=customer).count() == 1
-    welcome = [m for m in mail.outbox if m.subject == "Welcome to Standing Demo GmbH"]
+    # The customer's language (German): "Willkommen bei …"
+    welcome = [m for m in mail.outbox if m.subject == "Willkommen bei Standing Demo GmbH"]
     assert len(welcome) == 1
     mail.outbox.clear()
     assert CustomerFile.objects.filter(customer=customer, name__startswith="Bestaetigung").count()

@@ -21,7 +21,8 @@ def denied(customer_factory, support, listed):
     return customer
 
 
-def test_register_page_is_public_and_german_by_default(client, db):
+def test_register_page_is_public_and_german_by_default(client, db, settings):
+    settings.LANGUAGE_CODE = "de"
     response = client.get("/register/")
     assert response.status_code == 200
     assert 'id="registration-form"' in response.content.decode()
