@@ -101,7 +101,11 @@ def outcome(request, number, action):
         messages.error(request, str(error))
     else:
         messages.success(request, done())
-    return redirect(customer.get_absolute_url())
+    # The denied customers page acts on its rows and wants to stay where it is.
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = customer.get_absolute_url()
+    return redirect(target)
 
 
 @login_required

@@ -217,3 +217,23 @@ def test_deny_list_search_by_name_and_identifiers(staff_client, listed, entry, q
     entry(first_name="Other", last_name="Person", email="other@web.de")
     html = staff_client.get("/denylist/", {"q": q}, headers={"HX-Request": "true"}).content.decode()
     assert "max.betrueger@gmail.com" in html and "other@web.de" not in html
+
+
+def test_denied_page_offers_the_outcome_actions_and_stays_there(staff_client, denied):
+    html = staff_client.get("/denied/").content.decode()
+    assert f'hx-get="/customers/{denied.number}/deposit-offer/"' in html
+    assert f'action="/customers/{denied.number}/outcome/accept/"' in html
+    dialog = staff_client.get(
+        f"/customers/{denied.number}/deposit-offer/", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<nav" not in dialog and "amount" in dialog
+    response = staff_client.post(
+        f"/customers/{denied.number}/outcome/accept/", {"next": "/denied/?q=x"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/denied/?q=x"
+    denied.refresh_from_db()
+    assert denied.status == "verified"
+    evil = staff_client.post(
+        f"/customers/{denied.number}/outcome/activate/", {"next": "https://evil.example/"}
+    )
+    assert evil["Location"] == denied.get_absolute_url()
