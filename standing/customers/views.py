@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from standing.accounts.models import Role
 from standing.accounts.scoping import Actor, get_scoped, scoped
 from standing.core.errors import DomainError
+from standing.core.pagination import EstimatingPaginator
 
 from . import access, services
 from .forms import MasterDataForm, MessageForm, NoteForm, PermissionsForm, UploadForm
@@ -54,7 +54,7 @@ def customer_list_view(request):
     )
     if params.get("blocked") in ("1", "0"):
         qs = filter_blocked(qs, params["blocked"] == "1")
-    page = Paginator(qs, 25).get_page(params.get("page"))
+    page = EstimatingPaginator(qs, 25).get_page(params.get("page"))
     context = {
         "page": page,
         "statuses": CustomerStatus.choices,

@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.utils import timezone
 
+from standing.core.pagination import EstimatingPaginator
 from standing.customers.models import Customer, CustomerStatus
 from standing.customers.normalize import search_key
 from standing.customers.search import customer_list
@@ -69,7 +70,7 @@ class Command(BaseCommand):
         sample = Customer.objects.filter(number__startswith="B-").order_by("?").first()
         qs = Customer.objects.all()
         cases = {
-            "list page 1": lambda: list(Paginator(customer_list(qs), 25).get_page(1)),
+            "list page 1": lambda: list(EstimatingPaginator(customer_list(qs), 25).get_page(1)),
             "list count": lambda: Paginator(customer_list(qs), 25).count,
             "filter status=denied page 1": lambda: list(
                 Paginator(customer_list(qs, status=CustomerStatus.DENIED), 25).get_page(1)
