@@ -149,11 +149,13 @@ def page(live_server, settings):
     """A Playwright page in Debian's chromium, pointed at the live server."""
     import os
 
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    settings.SITE_URL = live_server.url  # links in emails and payment links point here
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -171,3 +173,6 @@ def page(live_server, settings):
         yield context.new_page()
         context.close()
         browser.close()
+        # Inside Playwright's sync API the test runs in another context, where Django opened
+        # connections of its own: close them, or PostgreSQL cannot drop the test database.
+        connections.close_all()

@@ -1,10 +1,7 @@
 """The card's "Sperren" and "Entsperren" dialogs in a real browser (HTMX, Bootstrap modal)."""
 
-import os
-
 import pytest
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from standing.accounts.models import Role, User
 from standing.blocks.models import Block, BlockStatus
@@ -14,32 +11,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def page(live_server, settings):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    settings.WHITENOISE_USE_FINDERS = True
-    settings.WHITENOISE_AUTOREFRESH = True
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page()
-        page.set_default_timeout(8000)
-        yield page
-        browser.close()
-        # Inside Playwright's sync API the test runs in another context, where Django opened a
-        # connection of its own: close it, or PostgreSQL cannot drop the test database.
-        connections.close_all()
 
 
 def test_block_and_unblock_through_the_dialogs(page, live_server):

@@ -2,44 +2,19 @@
 and the card shows VERIFIED with the receipt among the documents ("Belege")."""
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from standing.accounts.models import Role, User
 from standing.customers.lifecycle import transition
 from standing.customers.models import CustomerStatus
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser_page(live_server, settings, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.WHITENOISE_USE_FINDERS = True
-    settings.WHITENOISE_AUTOREFRESH = True
-    settings.SITE_URL = live_server.url
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
-        page = browser.new_page()
-        page.set_default_timeout(8000)
-        yield page
-        browser.close()
-
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_deposit_offer_paid_on_sandbox_page_verifies(browser_page, live_server, customer_factory):
+def test_deposit_offer_paid_on_sandbox_page_verifies(page, live_server, customer_factory):
     User.objects.create_user("agent", password="agent-pw-2026", role=Role.SUPPORT)
     customer = customer_factory(first_name="Dora", last_name="Denied")
     transition(customer, CustomerStatus.DENIED, None)
-    page = browser_page
 
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "agent")

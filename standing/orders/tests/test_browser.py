@@ -1,10 +1,8 @@
 """The card's take-back and the order page's manual payment, in a real browser."""
 
-import os
 from datetime import date
 
 import pytest
-from django.db import connections
 
 from standing.orders.models import Order, OrderItem
 
@@ -12,34 +10,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def page(live_server, settings):
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    settings.WHITENOISE_USE_FINDERS = True
-    settings.WHITENOISE_AUTOREFRESH = True
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page()
-        page.set_default_timeout(8000)
-        yield page
-        browser.close()
-        # Inside Playwright's event loop Django's connections are context-local: the ones
-        # opened there are closed there, or PostgreSQL could not drop the test database.
-        connections.close_all()
 
 
 def test_take_back_and_record_a_payment(page, live_server, support_user, order_factory, customer):
