@@ -19,40 +19,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from standing.core.pagination import EstimatingPaginator
+from standing.customers.management.commands.demo import FIRST, LAST
 from standing.customers.models import Customer, CustomerStatus
 from standing.customers.normalize import search_key
 from standing.customers.search import customer_list
 from standing.customers.standing import filter_blocked
-
-FIRST = [
-    "Anna",
-    "Lena",
-    "Lukas",
-    "Leon",
-    "Mia",
-    "Emma",
-    "Paul",
-    "Jonas",
-    "Felix",
-    "Sophie",
-    "Marie",
-    "Jürgen",
-    "Käthe",
-    "Björn",
-]
-LAST = [
-    "Müller",
-    "Schmidt",
-    "Schneider",
-    "Fischer",
-    "Weber",
-    "Meyer",
-    "Wagner",
-    "Becker",
-    "Schulz",
-    "Hoffmann",
-    "Schäfer",
-]
 
 
 class Command(BaseCommand):
