@@ -36,6 +36,8 @@ run: $(STAMP)
 	  PORT=$(PORT) $(BIN)/standing serve
 
 test: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || { echo "The browser tests drive Debian's chromium," \
+	  "which is not installed: apt-get install chromium (or run bash .ci/run, which does)." >&2; exit 1; }
 	$(BIN)/pytest
 
 lint: $(STAMP)
