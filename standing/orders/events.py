@@ -199,6 +199,8 @@ class _Changes:
         return inst
 
     def save(self):
+        for seq, inst in self.rows.items():
+            lifecycle.check_installment_transition(inst, self.before[seq][0], inst.state)
         for inst in self.rows.values():
             inst.save(update_fields=["state", "amount", "paid_amount"])
         return {

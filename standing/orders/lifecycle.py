@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from standing.activity.services import record
 from standing.core.errors import DomainError
 
-from .models import Order, OrderStatus
+from .models import InstallmentState, Order, OrderStatus
 
 S = OrderStatus
 
@@ -60,3 +60,28 @@ def settle_status(order: Order, actor):
         return order
     target = S.PAID if order.open_amount == 0 else S.OPEN
     return order if target == order.status else transition(order, target, actor)
+
+
+# --- installments: their state follows from payment events (orders/events.py) ------------
+I = InstallmentState  # noqa: E741
+_OWED = (I.OPEN, I.FAILED, I.CHARGED_BACK, I.STOPPED)
+INSTALLMENT_TRANSITIONS = frozenset(
+    {(s, I.PAID) for s in _OWED}  # paid in full
+    | {(I.OPEN, I.FAILED), (I.OPEN, I.STOPPED)}  # a collection failed / was stopped
+    | {(s, I.CHARGED_BACK) for s in (I.PAID, I.OPEN, I.FAILED, I.STOPPED)}  # money reversed
+    | {(s, I.CANCELLED) for s in _OWED}  # the order was cancelled
+)
+
+
+class InstallmentTransitionNotAllowed(DomainError):
+    def __init__(self, installment, frm, to):
+        super().__init__(
+            _("Installment %(n)s cannot go from %(frm)s to %(to)s.")
+            % {"n": installment.sequence, "frm": I(frm).label, "to": I(to).label}
+        )
+
+
+def check_installment_transition(installment, frm, to):
+    """Every installment state change of a payment event passes here before it is saved."""
+    if frm != to and (frm, to) not in INSTALLMENT_TRANSITIONS:
+        raise InstallmentTransitionNotAllowed(installment, frm, to)
