@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .models import Role
+from .scoping import Actor
 
 
 @require_POST
@@ -37,11 +38,15 @@ def home(request):
 @login_required
 def me(request):
     """The customer's own page: their data and standing, never a screening reason."""
+    from standing.customers.panels import panels_for
     from standing.customers.standing import standing
 
     customer = getattr(request.user, "customer", None)
     if request.user.role != Role.CUSTOMER or customer is None:
         raise Http404
+    panels = panels_for(request, customer, Actor.of(request.user), "portal")
     return render(
-        request, "accounts/me.html", {"customer": customer, "standing": standing(customer)}
+        request,
+        "accounts/me.html",
+        {"customer": customer, "standing": standing(customer), "panels": panels},
     )

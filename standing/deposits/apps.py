@@ -19,6 +19,7 @@ class DepositsConfig(AppConfig):
         from standing.customers.panels import Panel, register
         from standing.payments.services import ON_PAID
 
+        from . import services
         from .demo import demo_offers
         from .services import on_link_paid
         from .verified import ACTIONS, on_verified
@@ -34,6 +35,16 @@ class DepositsConfig(AppConfig):
         staff = frozenset({Role.ADMIN, Role.SUPPORT})
         register(Panel("outcome", "deposits/panel.html", outcome_panel, "main", 10, staff))
         register(Panel("staff-tasks", "deposits/tasks_panel.html", tasks_panel, "side", 20, staff))
+        register(
+            Panel(
+                "my-deposit",
+                "deposits/portal_offer.html",
+                lambda request, customer, actor: {"offer": services.open_offer(customer)},
+                "portal",
+                10,
+                frozenset({"customer"}),
+            )
+        )
         SETTINGS_SECTIONS.append("deposits/settings_section.html")
         NAVIGATION.append((_("Tasks"), "deposits:tasks", {Role.ADMIN, Role.SUPPORT}))
         DEMO_STEPS.append(demo_offers)

@@ -39,3 +39,14 @@ def payments_context(request, customer, actor):
 
 register(Panel("orders", "orders/panel_orders.html", orders_context, order=20))
 register(Panel("open_payments", "orders/panel_payments.html", payments_context, order=25))
+# The customer's own page (/me/): their due payments, without links into the back office.
+register(
+    Panel(
+        "my_payments",
+        "orders/portal_payments.html",
+        payments_context,
+        column="portal",
+        order=20,
+        roles=frozenset({"customer"}),
+    )
+)
