@@ -27,6 +27,7 @@ class CustomerOut(Schema):
     email: str
     phone: str
     iban: str
+    document_number: str
     street: str
     postal_code: str
     city: str
@@ -53,6 +54,7 @@ class CustomerPatch(Schema):
     email: str | None = None
     phone: str | None = None
     iban: str | None = None
+    document_number: str | None = None
     street: str | None = None
     postal_code: str | None = None
     city: str | None = None

@@ -56,6 +56,8 @@ class Customer(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)  # E.164
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    # Identity card or passport number ("Ausweisnummer"), upper case without spaces.
+    document_number = models.CharField(_("ID document number"), max_length=40, blank=True)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)

@@ -34,6 +34,7 @@ MASTER_FIELDS = [
     "email",
     "phone",
     "iban",
+    "document_number",
     "street",
     "postal_code",
     "city",
@@ -58,6 +59,8 @@ def clean_master_data(values: dict, country_default="DE") -> dict:
                 cleaned[field] = fn(cleaned[field] or "")
             except ValidationError as error:
                 errors[field] = error.messages
+    if cleaned.get("document_number"):
+        cleaned["document_number"] = "".join(cleaned["document_number"].split()).upper()
     for field in ("first_name", "last_name"):
         if field in cleaned and not (cleaned[field] or "").strip():
             errors[field] = [_("This field is required.")]

@@ -34,7 +34,7 @@ class DenyEntryForm(BootstrapMixin, forms.Form):
     postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     country = forms.CharField(label=_("Country"), max_length=2, required=False, initial="DE")
-    document_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
+    document_number = forms.CharField(label=_("ID document number"), max_length=40, required=False)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

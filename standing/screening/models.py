@@ -21,7 +21,7 @@ class DenyEntry(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True, default="DE")
-    document_number = models.CharField(_("document number"), max_length=40, blank=True)
+    document_number = models.CharField(_("ID document number"), max_length=40, blank=True)
     note = models.TextField(_("note"), blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -121,3 +121,17 @@ def test_cleared_entry_never_denies_the_same_customer_again(listed, customer_fac
     again = services.screen(customer, support, Trigger.MANUAL)
     assert not again.findings.exists()
     assert Finding.objects.get(pk=finding.pk).state == FindingState.CLEARED
+
+
+def test_document_number_on_the_card_matches_the_deny_list(customer_factory, entry, support):
+    from standing.customers import services as customers
+    from standing.screening.matching import match_customer
+
+    entry(document_number="l01x 00t47", note="gefälschter Ausweis")
+    customer = customer_factory(first_name="Ida", last_name="Neu")
+    assert not match_customer(customer)
+    customers.update_customer(customer, support, {"document_number": "L01X00T47 "})
+    customer.refresh_from_db()
+    assert customer.document_number == "L01X00T47"
+    hits = match_customer(customer)
+    assert [h.attribute for h in hits] == ["document_number"]
