@@ -117,7 +117,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
         " PRAGMA busy_timeout=5000;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME") or None}
+    # A file, not memory: tests with threads (concurrent deliveries, the live server) need
+    # connections that really share the database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("TEST_SQLITE_NAME") or str(VAR_DIR / "test.sqlite3")
+    }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

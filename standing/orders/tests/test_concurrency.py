@@ -1,10 +1,8 @@
 """Concurrent deliveries: threads with their own database connections deliver at once.
 
-Not on SQLite's in-memory test database (the default): its connections share a cache whose
-table locks fail at once instead of waiting. SQLite serialises writers anyway
-(``transaction_mode=IMMEDIATE``), so there a second delivery is always the sequential
-duplicate that ``test_events`` and ``test_invariants`` cover. With a file-based test database
-(``TEST_SQLITE_NAME``) and on PostgreSQL the threads run.
+They run on PostgreSQL and on SQLite's file-based test database (the settings' default). An
+in-memory SQLite database (``TEST_SQLITE_NAME=:memory:``) cannot host them: its connections
+share a cache whose table locks fail at once instead of waiting.
 """
 
 import threading
