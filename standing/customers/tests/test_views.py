@@ -150,3 +150,12 @@ def test_message_dialog_is_an_htmx_fragment(staff_client, customer):
     assert 'id="message-form"' in fragment and "<nav" not in fragment
     page = staff_client.get(f"/customers/{customer.number}/message/").content.decode()
     assert 'id="message-form"' in page and "<nav" in page
+
+
+def test_list_pages_with_count(staff_client, customer_factory):
+    for _ in range(26):
+        customer_factory()
+    html = staff_client.get("/customers/").content.decode()
+    assert "26 customers" in html and "1 / 2" in html and "page=2" in html
+    second = staff_client.get("/customers/", {"page": 2}).content.decode()
+    assert "2 / 2" in second and "page=1" in second
