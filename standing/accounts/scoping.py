@@ -69,6 +69,18 @@ def vendor_q(path):
     return lambda vendor_id: Q(**{f"{path}_id": vendor_id})
 
 
+# Who may use which pages: the operator's staff, and staff together with vendor users.
+STAFF = (Role.ADMIN, Role.SUPPORT)
+BACK_OFFICE = (Role.ADMIN, Role.SUPPORT, Role.VENDOR)
+
+
+def acting(request, *roles) -> Actor:
+    """The actor of a view's request, refused (403) unless acting in one of ``roles``."""
+    actor = Actor.of(request.user)
+    require(actor, *roles)
+    return actor
+
+
 def require(actor: Actor, *roles):
     """Refuse (403) unless ``actor`` acts in one of ``roles``."""
     if actor.role not in roles:

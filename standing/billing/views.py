@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standing.accounts.models import Role
-from standing.accounts.scoping import Actor, get_scoped
+from standing.accounts.scoping import Actor, acting, get_scoped
 
 from . import services
 from .forms import CostGroupForm, CostTypeForm
@@ -35,11 +35,6 @@ def download(request, document_id):
     )
 
 
-def _admin(request):
-    if request.user.role != Role.ADMIN:
-        raise PermissionDenied
-
-
 def _report(request, error):
     messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
 
@@ -47,7 +42,7 @@ def _report(request, error):
 @login_required
 @require_POST
 def add_cost_group(request):
-    _admin(request)
+    acting(request, Role.ADMIN)
     form = CostGroupForm(request.POST)
     try:
         if not form.is_valid():
@@ -63,7 +58,7 @@ def add_cost_group(request):
 @login_required
 @require_POST
 def save_cost_type(request, cost_type_id=None):
-    _admin(request)
+    acting(request, Role.ADMIN)
     cost_type = get_object_or_404(CostType, pk=cost_type_id) if cost_type_id else None
     form = CostTypeForm(request.POST)
     try:

@@ -5,8 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from standing.accounts.models import Role
-from standing.accounts.scoping import get_scoped, require
+from standing.accounts.scoping import STAFF, get_scoped, require
 from standing.customers.models import Customer
 
 from . import services
@@ -14,7 +13,6 @@ from .models import Block, BlockState
 from .services import Duration
 
 router = Router(tags=["blocks"])
-STAFF = (Role.ADMIN, Role.SUPPORT)
 
 
 class BlockIn(Schema):

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standing.accounts.models import Role
-from standing.accounts.scoping import Actor, get_scoped, scoped
+from standing.accounts.scoping import STAFF, acting, get_scoped, scoped
 from standing.core.errors import DomainError
 from standing.customers.models import Customer
 
@@ -32,13 +32,6 @@ from .services import Duration
 UPCOMING = timedelta(days=7)
 
 
-def _staff(request):
-    actor = Actor.of(request.user)
-    if not actor.is_staff:
-        raise PermissionDenied
-    return actor
-
-
 def _blocks(actor):
     return scoped(Block.objects.select_related("customer", "reason", "staff", "lifted_by"), actor)
 
@@ -46,7 +39,7 @@ def _blocks(actor):
 @login_required
 def block_list(request):
     """Active now, ending in the next 7 days, and the history; filtered by reason and staff."""
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     now = timezone.now()
     form = BlockFilterForm(request.GET or None)
     blocks = _blocks(actor)
@@ -100,7 +93,7 @@ def _done(request, customer, message):
 
 @login_required
 def block_customer(request, number):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     customer = get_scoped(Customer.objects.all(), actor, number=number)
     form = BlockForm(request.POST or None, actor=actor)
     context = {"customer": customer, "durations": Duration}
@@ -134,7 +127,7 @@ def block_customer(request, number):
 
 @login_required
 def lift_block(request, number, block_id):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     customer = get_scoped(Customer.objects.all(), actor, number=number)
     block = get_scoped(_blocks(actor).filter(customer=customer), actor, pk=block_id)
     form = LiftForm(request.POST or None, actor=actor)
@@ -162,15 +155,10 @@ def lift_block(request, number, block_id):
 # --- settings: the reason list (operator admin) -------------------------------------------
 
 
-def _admin(request):
-    if request.user.role != Role.ADMIN:
-        raise PermissionDenied
-
-
 @login_required
 @require_POST
 def add_reason(request):
-    _admin(request)
+    acting(request, Role.ADMIN)
     try:
         services.add_reason(request.POST.get("code"), request.POST.get("label"))
     except ValidationError as error:
@@ -183,7 +171,7 @@ def add_reason(request):
 @login_required
 @require_POST
 def save_reason(request, reason_id):
-    _admin(request)
+    acting(request, Role.ADMIN)
     reason = get_object_or_404(BlockReason, pk=reason_id)
     try:
         services.update_reason(

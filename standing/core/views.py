@@ -4,7 +4,6 @@ vendors. Later capabilities add their sections (reason lists, cost types, collec
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,17 +11,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from standing.accounts.models import Role
+from standing.accounts.scoping import acting
 from standing.core.forms import BootstrapMixin
 from standing.customers.models import CustomerGroup, Grant, Permission
 from standing.vendors.models import Vendor
 
 # Templates of settings sections contributed by other apps (reason lists, cost types, …).
 SETTINGS_SECTIONS: list[str] = []
-
-
-def _admin(request):
-    if request.user.role != Role.ADMIN:
-        raise PermissionDenied
 
 
 class GroupForm(BootstrapMixin, forms.Form):
@@ -51,7 +46,7 @@ class GroupForm(BootstrapMixin, forms.Form):
 
 @login_required
 def settings_page(request):
-    _admin(request)
+    acting(request, Role.ADMIN)
     from django.conf import settings
 
     groups = [(g, GroupForm(group=g, prefix=f"g{g.pk}")) for g in CustomerGroup.objects.all()]
@@ -71,7 +66,7 @@ def settings_page(request):
 @login_required
 @require_POST
 def save_group(request, group_id=None):
-    _admin(request)
+    acting(request, Role.ADMIN)
     group = get_object_or_404(CustomerGroup, pk=group_id) if group_id else None
     form = GroupForm(request.POST, group=group, prefix=f"g{group_id}" if group_id else "new")
     if not form.is_valid():
@@ -90,7 +85,7 @@ def save_group(request, group_id=None):
 @login_required
 @require_POST
 def add_vendor(request):
-    _admin(request)
+    acting(request, Role.ADMIN)
     name = request.POST.get("name", "").strip()
     if not name:
         messages.error(request, _("The vendor needs a name."))

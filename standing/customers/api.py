@@ -5,7 +5,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from standing.accounts.models import Role
-from standing.accounts.scoping import get_scoped, require, scoped
+from standing.accounts.scoping import STAFF, get_scoped, require, scoped
 
 from . import services
 from .models import Customer, CustomerGroup, CustomerStatus
@@ -13,7 +13,6 @@ from .search import customer_list
 from .standing import standing
 
 router = Router(tags=["customers"])
-STAFF = (Role.ADMIN, Role.SUPPORT)
 
 
 class CustomerOut(Schema):

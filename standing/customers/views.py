@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from standing.accounts.models import Role
-from standing.accounts.scoping import Actor, get_scoped, scoped
+from standing.accounts.scoping import BACK_OFFICE, STAFF, acting, get_scoped, scoped
 from standing.core.errors import DomainError
 from standing.core.pagination import EstimatingPaginator
 
@@ -23,28 +22,14 @@ from .standing import filter_blocked, standing
 ACTIVITY_PREVIEW = 8
 
 
-def _actor(request):
-    actor = Actor.of(request.user)
-    if actor.role not in (Role.ADMIN, Role.SUPPORT, Role.VENDOR):
-        raise PermissionDenied
-    return actor
-
-
-def _staff(request):
-    actor = _actor(request)
-    if not actor.is_staff:
-        raise PermissionDenied
-    return actor
-
-
 def _customer(request, number, actor=None):
-    actor = actor or _actor(request)
+    actor = actor or acting(request, *BACK_OFFICE)
     return get_scoped(Customer.objects.select_related("group"), actor, number=number)
 
 
 @login_required
 def customer_list_view(request):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     params = request.GET
     qs = customer_list(
         scoped(Customer.objects.all(), actor),
@@ -94,7 +79,7 @@ def _card_context(request, customer, actor, **extra):
 
 @login_required
 def card(request, number):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     customer = _customer(request, number, actor)
     context = _card_context(request, customer, actor)
     if request.htmx and request.GET.get("activity"):
@@ -104,7 +89,7 @@ def card(request, number):
 
 @login_required
 def edit(request, number):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     customer = _customer(request, number, actor)
     form = MasterDataForm(request.POST or None, instance=Customer.objects.get(pk=customer.pk))
     if request.method == "POST" and form.is_valid():
@@ -137,7 +122,7 @@ def _back(request, customer, anchor):
 @login_required
 @require_POST
 def add_note(request, number):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     customer = _customer(request, number, actor)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -151,7 +136,7 @@ def add_note(request, number):
 @login_required
 @require_POST
 def upload(request, number):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     customer = _customer(request, number, actor)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -168,7 +153,7 @@ def upload(request, number):
 
 @login_required
 def download(request, number, file_id):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     customer = _customer(request, number, actor)
     stored = get_scoped(CustomerFile.objects.filter(customer=customer), actor, pk=file_id)
     return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
@@ -177,7 +162,7 @@ def download(request, number, file_id):
 @login_required
 @require_POST
 def delete_file(request, number, file_id):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     customer = _customer(request, number, actor)
     stored = get_scoped(CustomerFile.objects.filter(customer=customer), actor, pk=file_id)
     services.delete_file(stored, actor)
@@ -187,7 +172,7 @@ def delete_file(request, number, file_id):
 
 @login_required
 def send_message(request, number):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     customer = _customer(request, number, actor)
     form = MessageForm(request.POST or None, customer=customer)
     if request.method == "POST" and form.is_valid():
@@ -216,7 +201,7 @@ def send_message(request, number):
 @login_required
 @require_POST
 def set_permissions(request, number):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     customer = _customer(request, number, actor)
     form = PermissionsForm(request.POST, customer=customer)
     if form.is_valid():
@@ -231,7 +216,7 @@ def set_permissions(request, number):
 @require_POST
 def login_action(request, number, action):
     """The logins panel ("Zugänge"): invite / resend, set a new password, delete the login."""
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     customer = _customer(request, number, actor)
     try:
         if action == "invite":

@@ -4,15 +4,13 @@ from decimal import Decimal
 
 from ninja import Field, Router, Schema
 
-from standing.accounts.models import Role
-from standing.accounts.scoping import get_scoped, require
+from standing.accounts.scoping import STAFF, get_scoped, require
 from standing.customers.models import Customer, CustomerStatus
 
 from . import services
 from .models import OfferStatus
 
 router = Router(tags=["screening outcomes"])
-STAFF = (Role.ADMIN, Role.SUPPORT)
 
 
 class DepositOfferIn(Schema):

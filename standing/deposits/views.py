@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from standing.accounts.scoping import Actor, get_scoped, scoped
+from standing.accounts.scoping import STAFF, Actor, acting, get_scoped, scoped
 from standing.core.errors import DomainError
 from standing.customers.models import Customer, CustomerStatus
 
@@ -48,9 +48,7 @@ def tasks_panel(request, customer, actor):
 
 
 def _staff_customer(request, number):
-    actor = Actor.of(request.user)
-    if not actor.is_staff:
-        raise PermissionDenied
+    actor = acting(request, *STAFF)
     return actor, get_scoped(Customer.objects.all(), actor, number=number)
 
 

@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from pydantic import BeforeValidator
 
 from standing.accounts.models import Role
-from standing.accounts.scoping import get_scoped, require, scoped
+from standing.accounts.scoping import STAFF, get_scoped, require, scoped
 from standing.customers.models import Customer
 from standing.vendors.models import Vendor
 
@@ -22,7 +22,6 @@ from .models import InstallmentState, ItemKind, Order, OrderStatus, PaymentMetho
 
 router = Router(tags=["orders"])
 customer_orders = Router(tags=["orders"])
-STAFF = (Role.ADMIN, Role.SUPPORT)
 WRITERS = (*STAFF, Role.INTEGRATION, Role.VENDOR)
 
 

@@ -6,15 +6,14 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from standing.accounts.models import Role
-from standing.accounts.scoping import Actor, get_scoped, scoped
+from standing.accounts.scoping import BACK_OFFICE, acting, get_scoped, scoped
 from standing.core.errors import DomainError
 from standing.vendors.models import Vendor
 
@@ -23,16 +22,9 @@ from .forms import EventForm
 from .models import InstallmentState, Order, OrderStatus
 
 
-def _actor(request):
-    actor = Actor.of(request.user)
-    if actor.role not in (Role.ADMIN, Role.SUPPORT, Role.VENDOR):
-        raise PermissionDenied
-    return actor
-
-
 @login_required
 def order_list_view(request):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     params = request.GET
     today = timezone.localdate()
     vendor = params.get("vendor", "")
@@ -69,7 +61,7 @@ def _order(request, number, actor):
 
 @login_required
 def detail(request, number, form=None):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     order = _order(request, number, actor)
     overdue = services.overdue_orders(timezone.localdate(), Order.objects.filter(pk=order.pk))
     return render(
@@ -106,7 +98,7 @@ def _timeline(order):
 @login_required
 @require_POST
 def add_event(request, number):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     order = _order(request, number, actor)
     form = EventForm(request.POST)
     if not form.is_valid():

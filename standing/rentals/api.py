@@ -9,8 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
-from standing.accounts.models import Role
-from standing.accounts.scoping import get_scoped, require, scoped
+from standing.accounts.scoping import BACK_OFFICE, get_scoped, require, scoped
 from standing.customers.models import Customer
 from standing.orders import services as orders
 from standing.orders.api import IsoDate, Money
@@ -22,7 +21,6 @@ from .models import DamageCase, DamageStatus, Voucher
 
 router = Router(tags=["rentals"])
 customer_router = Router(tags=["rentals"])
-ACTORS = (Role.ADMIN, Role.SUPPORT, Role.VENDOR)
 MAX_ID = 2**63 - 1
 
 
@@ -108,12 +106,12 @@ class OpenPaymentsOut(Schema):
 
 
 def _customer(request, number):
-    require(request.actor, *ACTORS)
+    require(request.actor, *BACK_OFFICE)
     return get_scoped(Customer.objects.all(), request.actor, number=number)
 
 
 def _find(queryset, actor, pk):
-    require(actor, *ACTORS)
+    require(actor, *BACK_OFFICE)
     if not 1 <= pk <= MAX_ID:
         raise Http404("Not found.")
     return get_scoped(queryset, actor, pk=pk)

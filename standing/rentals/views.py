@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standing.accounts.models import Role
-from standing.accounts.scoping import Actor, get_scoped, scoped
+from standing.accounts.scoping import BACK_OFFICE, acting, get_scoped, scoped
 from standing.core.errors import DomainError
 from standing.customers.models import Customer
 from standing.orders.models import OrderItem
@@ -19,14 +19,6 @@ from standing.vendors.models import Vendor
 from . import services
 from .forms import DamageForm, ItemForm, ProductForm, ReturnForm, VoucherForm
 from .models import DamageCase, Voucher
-
-
-def _actor(request):
-    actor = Actor.of(request.user)
-    if actor.role not in (Role.ADMIN, Role.SUPPORT, Role.VENDOR):
-        raise PermissionDenied
-    return actor
-
 
 MAX_ID = 2**63 - 1
 
@@ -64,7 +56,7 @@ def _run(request, customer, anchor, action, success):
 
 @login_required
 def edit_item(request, item_id):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     item = _item(request, item_id, actor)
     customer = item.order.customer
     form = ItemForm(
@@ -90,7 +82,7 @@ def edit_item(request, item_id):
 @login_required
 @require_POST
 def reload_price(request, item_id):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     item = _item(request, item_id, actor)
     return _run(
         request,
@@ -104,7 +96,7 @@ def reload_price(request, item_id):
 @login_required
 @require_POST
 def remove_item(request, item_id):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     item = _item(request, item_id, actor)
     return _run(
         request,
@@ -118,7 +110,7 @@ def remove_item(request, item_id):
 @login_required
 @require_POST
 def take_back(request, item_id):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     item = _item(request, item_id, actor)
     form = ReturnForm(request.POST)
     if not form.is_valid():
@@ -149,7 +141,7 @@ def customer_vendors(customer, actor):
 @login_required
 @require_POST
 def add_damage(request, number):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     customer = _customer(number, actor)
     form = DamageForm(request.POST, items=customer_items(customer, actor))
     if not form.is_valid():
@@ -174,7 +166,7 @@ def add_damage(request, number):
 @login_required
 @require_POST
 def damage_status(request, damage_id, to):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     damage = _find(DamageCase.objects.select_related("customer"), actor, damage_id)
     return _run(
         request,
@@ -188,7 +180,7 @@ def damage_status(request, damage_id, to):
 @login_required
 @require_POST
 def add_voucher(request, number):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     customer = _customer(number, actor)
     form = VoucherForm(request.POST, vendors=customer_vendors(customer, actor))
     if not form.is_valid():
@@ -207,7 +199,7 @@ def add_voucher(request, number):
 @login_required
 @require_POST
 def redeem_voucher(request, voucher_id):
-    actor = _actor(request)
+    actor = acting(request, *BACK_OFFICE)
     voucher = _find(Voucher.objects.select_related("customer"), actor, voucher_id)
     return _run(
         request,

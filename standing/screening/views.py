@@ -3,7 +3,7 @@ the staff actions on hits. Staff only, except the registration; the rules live i
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import StreamingHttpResponse
@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from standing.accounts.scoping import SYSTEM, Actor, get_scoped
+from standing.accounts.scoping import STAFF, SYSTEM, acting, get_scoped
 from standing.core.errors import DomainError
 from standing.customers.models import Customer, CustomerStatus
 from standing.customers.search import search
@@ -30,13 +30,6 @@ from .models import (
     Screening,
     Trigger,
 )
-
-
-def _staff(request):
-    actor = Actor.of(request.user)
-    if not actor.is_staff:
-        raise PermissionDenied
-    return actor
 
 
 def _back(request, fallback):
@@ -89,7 +82,7 @@ def review_customers(kind=""):
 
 @login_required
 def denied(request):
-    _staff(request)
+    acting(request, *STAFF)
     params = DeniedFilterForm(request.GET)
     params.is_valid()
     q, kind = params.cleaned_data.get("q", ""), params.cleaned_data.get("kind", "")
@@ -120,7 +113,7 @@ def denied(request):
 @login_required
 @require_POST
 def rerun(request, number):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     customer = get_scoped(Customer.objects.all(), actor, number=number)
     screening = services.screen(customer, actor, Trigger.MANUAL)
     if screening is None:
@@ -134,7 +127,7 @@ def rerun(request, number):
 
 
 def _decide(request, finding_id, action, done):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     finding = get_object_or_404(Finding.objects.select_related("customer"), pk=finding_id)
     try:
         action(finding, actor)
@@ -162,7 +155,7 @@ def confirm(request, finding_id):
 
 @login_required
 def denylist(request):
-    _staff(request)
+    acting(request, *STAFF)
     q = request.GET.get("q", "").replace("\x00", "")[:200]
     entries = deny.search_entries(DenyEntry.objects.all(), q)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
@@ -172,7 +165,7 @@ def denylist(request):
 
 @login_required
 def entry_edit(request, entry_id=None):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     entry = get_object_or_404(DenyEntry, pk=entry_id) if entry_id else None
     initial = {c: getattr(entry, c) for c in deny.COLUMNS} if entry else None
     data = request.POST if request.method == "POST" else None
@@ -198,7 +191,7 @@ def entry_edit(request, entry_id=None):
 @login_required
 @require_POST
 def entry_delete(request, entry_id):
-    actor = _staff(request)
+    actor = acting(request, *STAFF)
     deny.remove_entry(get_object_or_404(DenyEntry, pk=entry_id), actor)
     messages.success(request, _("Deny-list entry removed."))
     return redirect("screening:denylist")
@@ -206,7 +199,7 @@ def entry_delete(request, entry_id):
 
 @login_required
 def denylist_export(request):
-    _staff(request)
+    acting(request, *STAFF)
     q = request.GET.get("q", "").replace("\x00", "")[:200]
     entries = deny.search_entries(DenyEntry.objects.all(), q)
     response = StreamingHttpResponse(deny.export_rows(entries), content_type="text/csv")
