@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standing.accounts.scoping import STAFF, Actor, acting, get_scoped, scoped
 from standing.core.errors import DomainError
+from standing.core.http import redirect_back
 from standing.customers.models import Customer, CustomerStatus
 
 from . import services
@@ -100,10 +100,7 @@ def outcome(request, number, action):
     else:
         messages.success(request, done())
     # The denied customers page acts on its rows and wants to stay where it is.
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = customer.get_absolute_url()
-    return redirect(target)
+    return redirect_back(request, customer.get_absolute_url())
 
 
 @login_required
@@ -129,7 +126,4 @@ def task_done(request, task_id):
         done_at=timezone.now(), done_by=request.user
     )
     messages.success(request, _("Task done."))
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = "deposits:tasks"
-    return redirect(target)
+    return redirect_back(request, "deposits:tasks")

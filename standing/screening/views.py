@@ -8,12 +8,12 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standing.accounts.scoping import STAFF, SYSTEM, acting, get_scoped
 from standing.core.errors import DomainError
+from standing.core.http import redirect_back
 from standing.customers.models import Customer, CustomerStatus
 from standing.customers.search import search
 
@@ -30,14 +30,6 @@ from .models import (
     Screening,
     Trigger,
 )
-
-
-def _back(request, fallback):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
-
 
 # --- public registration -----------------------------------------------------------------
 
@@ -123,7 +115,7 @@ def rerun(request, number):
             request,
             _("Screening done: %(outcome)s.") % {"outcome": screening.get_outcome_display()},
         )
-    return _back(request, customer.get_absolute_url())
+    return redirect_back(request, customer.get_absolute_url())
 
 
 def _decide(request, finding_id, action, done):
@@ -135,7 +127,7 @@ def _decide(request, finding_id, action, done):
         messages.error(request, str(error))
     else:
         messages.success(request, done)
-    return _back(request, finding.customer.get_absolute_url())
+    return redirect_back(request, finding.customer.get_absolute_url())
 
 
 @login_required
