@@ -4,7 +4,6 @@ from datetime import date
 from typing import Literal
 
 from ninja import Field, Router, Schema
-from pydantic import field_validator
 
 from standing.accounts.models import Role
 from standing.accounts.scoping import require
@@ -15,31 +14,20 @@ from . import services
 router = Router(tags=["registrations"])
 
 
-class TextSchema(Schema):
-    """Refuses NUL characters in every text field (PostgreSQL cannot store them)."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def no_nul(cls, value):
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        return value
-
-
-class AddressIn(TextSchema):
+class AddressIn(Schema):
     street: str
     postal_code: str
     city: str
     country: str = "DE"
 
 
-class InitialPaymentIn(TextSchema):
+class InitialPaymentIn(Schema):
     provider: str = Field(max_length=40)
     status: Literal["completed", "failed"]
     reference: str = Field("", max_length=200)
 
 
-class RegistrationIn(TextSchema):
+class RegistrationIn(Schema):
     first_name: str
     last_name: str
     birth_date: date

@@ -148,7 +148,7 @@ def confirm(request, finding_id):
 @login_required
 def denylist(request):
     acting(request, *STAFF)
-    q = request.GET.get("q", "").replace("\x00", "")[:200]
+    q = request.GET.get("q", "")[:200]
     entries = deny.search_entries(DenyEntry.objects.all(), q)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     template = "screening/denylist.html#results" if request.htmx else "screening/denylist.html"
@@ -192,7 +192,7 @@ def entry_delete(request, entry_id):
 @login_required
 def denylist_export(request):
     acting(request, *STAFF)
-    q = request.GET.get("q", "").replace("\x00", "")[:200]
+    q = request.GET.get("q", "")[:200]
     entries = deny.search_entries(DenyEntry.objects.all(), q)
     response = StreamingHttpResponse(deny.export_rows(entries), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="denylist.csv"'
