@@ -90,3 +90,19 @@ def test_vendor_token_cannot_escalate(vendor1_user):
 
     with pytest.raises(CommandError):
         call_command("token", "create", "vendor1", "--scope", "admin")
+
+
+def test_token_use_is_recorded_to_the_minute(api_as, support_user):
+    import time_machine
+
+    api = api_as(support_user)
+    with time_machine.travel("2026-11-23 10:00:00+00:00", tick=False):
+        api.get("/vendors")
+        first = ApiToken.objects.get().last_used_at
+        assert first is not None
+    with time_machine.travel("2026-11-23 10:00:30+00:00", tick=False):
+        api.get("/vendors")
+        assert ApiToken.objects.get().last_used_at == first
+    with time_machine.travel("2026-11-23 10:02:00+00:00", tick=False):
+        api.get("/vendors")
+        assert ApiToken.objects.get().last_used_at > first
