@@ -105,11 +105,10 @@ class Block(models.Model):
         return f"{self.customer_id}: {self.reason} {self.starts_at:%Y-%m-%d}–{self.ends_at or '∞'}"
 
     @staticmethod
-    def active_q(now, prefix=""):
+    def active_q(now):
         """The blocks that block at ``now``."""
-        p = prefix
-        return Q(**{f"{p}starts_at__lte": now, f"{p}lifted_at__isnull": True}) & (
-            Q(**{f"{p}ends_at__isnull": True}) | Q(**{f"{p}ends_at__gt": now})
+        return Q(starts_at__lte=now, lifted_at__isnull=True) & (
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now)
         )
 
     def is_active(self, now):
