@@ -34,10 +34,6 @@ class User(AbstractUser):
             )
         ]
 
-    @property
-    def is_operator_staff(self):
-        return self.role in STAFF_ROLES
-
     def display_name(self):
         return self.get_full_name() or self.username
 

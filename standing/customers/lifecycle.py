@@ -58,10 +58,6 @@ class TransitionNotAllowed(DomainError):
         )
 
 
-def allowed_targets(customer):
-    return [to for (frm, to) in TRANSITIONS if frm == customer.status]
-
-
 @transaction.atomic
 def transition(customer: Customer, to: str, actor, summary="", details=None, internal=False):
     """Move ``customer`` to ``to`` if the table allows it, with a conditional UPDATE so that two

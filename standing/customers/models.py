@@ -135,10 +135,6 @@ class Customer(models.Model):
     def customer_scope(user_id):
         return Q(user_id=user_id)
 
-    @property
-    def has_full_address(self):
-        return all([self.street, self.postal_code, self.city, self.country])
-
 
 class CustomerVendor(models.Model):
     """That a vendor deals with a customer (registered through it or ordered from it):
