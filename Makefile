@@ -55,5 +55,5 @@ clean:
 # Refresh the German catalogue: new strings are filled from standing/locale/de.json.
 messages: $(STAMP)
 	cd standing && ../$(BIN)/standing makemessages -l de --ignore "tests/*" --no-obsolete --no-wrap
-	$(BIN)/python scripts/po_fill.py standing/locale/de/LC_MESSAGES/django.po standing/locale/de.json
+	$(BIN)/python scripts/po_fill.py standing/locale/de/LC_MESSAGES/django.po standing/locale/de.json $(filter-out standing/locale/de.json,$(wildcard standing/locale/de-*.json))
 	cd standing && ../$(BIN)/standing compilemessages -l de
