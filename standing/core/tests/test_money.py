@@ -43,6 +43,6 @@ def test_format_money_in_german_and_english():
     assert format_money(None) == ""
 
 
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False))
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False))
 def test_parse_of_a_formatted_plain_amount_round_trips(amount):
     assert parse_amount(format(amount, "f"), allow_negative=True) == amount
