@@ -18,6 +18,7 @@ from standing.activity.services import record
 from standing.billing import services as billing
 from standing.billing.models import DEPOSIT_GROUP, CostType, DocumentKind
 from standing.core.errors import DomainError
+from standing.core.money import parse_amount
 from standing.customers.lifecycle import transition as customer_transition
 from standing.customers.models import CustomerStatus
 from standing.customers.services import send_message
@@ -98,14 +99,13 @@ def offer_transition(offer, to, actor):
 def _clean_offer(amount, billing_step, cost_type_code):
     errors = {}
     try:
-        amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except ArithmeticError:
-        errors["amount"] = [_("Enter the amount as a number, e.g. 150.00.")]
+        # The one money validator: more than two decimals is refused, never rounded.
+        amount = parse_amount(str(amount) if isinstance(amount, float) else amount)
+    except ValidationError as error:
+        errors["amount"] = error.messages
     else:
-        if not amount.is_finite() or amount <= 0:
+        if amount <= 0:
             errors["amount"] = [_("The deposit must be more than 0.")]
-        elif amount >= Decimal("10") ** 10:
-            errors["amount"] = [_("The deposit is too large.")]
     if billing_step not in BillingStep.values:
         errors["billing_step"] = [_("Choose invoice, receipt or none as the billing step.")]
     cost_type = deposit_cost_types().filter(code=cost_type_code).first()

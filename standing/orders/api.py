@@ -2,7 +2,7 @@
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +14,7 @@ from pydantic import BeforeValidator
 
 from standing.accounts.models import Role
 from standing.accounts.scoping import STAFF, get_scoped, require, scoped
+from standing.core.money import parse_amount
 from standing.customers.models import Customer
 from standing.vendors.models import Vendor
 
@@ -37,15 +38,13 @@ def _iso_date(value):
 
 
 def _money(value):
-    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise ValueError("Give the amount as a decimal string, e.g. '49.90'.")
+    """The one money validator (core.money.parse_amount); signs and zero are the service's."""
+    if isinstance(value, float):  # a JSON number: its shortest decimal spelling
+        value = repr(value)
     try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError("Give the amount as a decimal string, e.g. '49.90'.") from None
-    if not amount.is_finite():
-        raise ValueError("Give the amount as a decimal string, e.g. '49.90'.")
-    return amount
+        return parse_amount(value, allow_negative=True)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]

@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 
 from standing.activity.services import record
 from standing.core.errors import DomainError
+from standing.core.money import round_money
 
 from . import lifecycle
 from .models import EventType, InstallmentState, Order, OrderStatus, PaymentEvent
-from .schedule import CENT, MAX_INSTALLMENTS
+from .schedule import MAX_INSTALLMENTS
 from .services import OWED_STATES, check_amount
 
 I = InstallmentState  # noqa: E741
@@ -182,7 +183,7 @@ def result(order, stored):
 def _resum(order):
     sums = order.installments.aggregate(amount=Sum("amount"), paid=Sum("paid_amount"))
     # Quantized: SQLite's SUM of decimals loses the trailing zeros.
-    order.amount, order.paid_amount = (sums[k].quantize(CENT) for k in ("amount", "paid"))
+    order.amount, order.paid_amount = (round_money(sums[k]) for k in ("amount", "paid"))
     order.save(update_fields=["amount", "paid_amount", "cancellation_costs"])
 
 

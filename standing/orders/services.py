@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from standing.activity.services import record
 from standing.core.errors import DomainError
+from standing.core.money import parse_amount
 from standing.customers.normalize import search_key
 from standing.customers.services import link_vendor
 
@@ -41,16 +42,12 @@ class OrderExists(DomainError):
 
 
 def check_amount(value, field="amount", allow_zero=False):
-    if not isinstance(value, Decimal) or not value.is_finite():
+    """An amount a service is given: the one money validator (core.money.parse_amount)."""
+    if not isinstance(value, Decimal):
         raise ValidationError({field: [_("Give the amount as a decimal string, e.g. '49.90'.")]})
-    if value < 0 or (value == 0 and not allow_zero):
+    if value < 0:  # said the same way with or without zero allowed
         raise ValidationError({field: [_("The amount must be greater than zero.")]})
-    # Before quantizing: a huge exponent would overflow the decimal context.
-    if value >= Decimal("1e10"):
-        raise ValidationError({field: [_("The amount is too large.")]})
-    if value != value.quantize(Decimal("0.01")):
-        raise ValidationError({field: [_("The amount has at most two decimal places.")]})
-    return value
+    return parse_amount(value, field=field, allow_zero=allow_zero)
 
 
 def build_schedule(amount, plan_kind, due=None, count=None, first_due=None):

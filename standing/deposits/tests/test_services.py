@@ -267,3 +267,20 @@ def test_stale_offer_cannot_be_paid_twice(denied, support):
     services.offer_transition(offer, OfferStatus.PAID, support)
     with pytest.raises(services.OfferNotOpen):
         services.offer_transition(stale, OfferStatus.WITHDRAWN, support)
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("150.005", "at most two decimal places"),
+        (Decimal("150.005"), "at most two decimal places"),
+        ("1e2", "Enter an amount"),
+        ("0", "more than 0"),
+        ("-5.00", "must not be negative"),
+        ("99999999999.00", "too large"),
+    ],
+)
+def test_offer_amount_is_refused_never_rounded(denied, support, amount, message):
+    with pytest.raises(ValidationError, match=message):
+        _offer(denied, support, amount=amount)
+    assert not DepositOffer.objects.exists()

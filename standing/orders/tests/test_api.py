@@ -75,6 +75,12 @@ def test_one_time_order_and_get(api_as, support_user, body):
         ({"amount": "-10.00"}, "amount"),
         ({"amount": "abc"}, "amount"),
         ({"amount": "12.345"}, "amount"),
+        # The one money validator: nothing it would have to guess.
+        ({"amount": "1e3"}, "amount"),
+        ({"amount": " 12.00"}, "amount"),
+        ({"amount": "1_000.00"}, "amount"),
+        ({"amount": "NaN"}, "amount"),
+        ({"amount": 12.345}, "amount"),
         ({"payment_method": "bitcoin"}, "payment_method"),
         ({"payment_plan": {"kind": "weekly"}}, "payment_plan"),
         ({"payment_plan": {"kind": "one_time", "due": "14.02.2026"}}, "payment_plan"),
