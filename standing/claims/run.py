@@ -429,7 +429,8 @@ def daily_run(now):
     """The worker's tick: one run per day (the first tick of a day runs it; later ticks of the
     same day find a finished run and do nothing)."""
     day = timezone.localdate(now)
-    if DunningRun.objects.filter(as_of=day, vendor=None, dry_run=False).exists():
+    done = DunningRun.objects.filter(as_of=day, vendor=None, finished_at__isnull=False)
+    if done.filter(dry_run=False).exists():
         return None
     outcome = run(day)
     done = {k: v for k, v in outcome.summary.items() if v}
