@@ -118,7 +118,11 @@ def open_due_claims(as_of, vendor, actor) -> int:
     opens most claims at once; this catches the ones that only come due: stopped installments
     reaching their due date, invoices past due)."""
     due = Installment.objects.filter(owed_q(as_of), order=OuterRef("pk"))
-    running = Claim.objects.filter(order=OuterRef("pk"), status__in=UNFINISHED_STATES)
+    # A claim running, or one the vendor cancelled (or that was reopened): the run does not
+    # open another for the same order (a new payment event still does).
+    running = Claim.objects.filter(
+        order=OuterRef("pk"), status__in=[*UNFINISHED_STATES, S.CANCELED]
+    )
     orders = Order.objects.filter(Exists(due), ~Exists(running), status=OrderStatus.OPEN)
     if vendor is not None:
         orders = orders.filter(vendor=vendor)

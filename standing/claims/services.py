@@ -28,6 +28,7 @@ from standing.orders.models import (
 from .amounts import amounts_of, counts
 from .lifecycle import BLOCKABLE, CLAIMS
 from .models import (
+    ACTIVE_STATES,
     UNFINISHED_STATES,
     Claim,
     ClaimComment,
@@ -499,6 +500,18 @@ ACTIONS = {
 }
 
 
+def perform(claim, actor, action, values):
+    """Run the action named ``action`` with the values a form or a JSON body gave."""
+    fn = ACTIONS[action]
+    if action in ("cancel", "block"):
+        return fn(claim, actor, reason=values.get("reason", ""))
+    if action == "pause":
+        return fn(claim, actor, until=values.get("until"), reason=values.get("reason", ""))
+    if action == "comment":
+        return fn(claim, actor, text=values.get("text", ""), visibility=values.get("visibility"))
+    return fn(claim, actor)
+
+
 def allowed_actions(claim, actor, on: date | None = None) -> list[str]:
     """The actions to offer ``actor`` on ``claim`` now (buttons, API hints)."""
     on = on or today()
@@ -600,3 +613,67 @@ def on_link_paid(link, actor):
 def waiting_for_vendor(queryset):
     """Claims waiting for the vendor: review (not started) or approval (``on_hold``)."""
     return queryset.filter(Q(status=S.OPEN, dunning_started_on__isnull=True) | Q(status=S.ON_HOLD))
+
+
+# --- lists (the API, the review list, the board) ------------------------------------------
+
+
+IN_PROGRESS = "in_progress"
+WAITING = "waiting"
+
+
+def claim_list(
+    queryset,
+    *,
+    as_of: date,
+    status="",
+    period_from: date | None = None,
+    period_to: date | None = None,
+    amount_min=None,
+    amount_max=None,
+    q="",
+    vendor=None,
+):
+    """Claims filtered as the board filters them, each annotated with its amounts on ``as_of``
+    (``open_total``, ``principal``, ``costs``, ``ledger_interest``)."""
+    from standing.customers.normalize import search_key
+
+    from .amounts import annotate_amounts
+
+    if status == IN_PROGRESS:
+        queryset = queryset.filter(status__in=ACTIVE_STATES)
+    elif status == WAITING:
+        queryset = waiting_for_vendor(queryset)
+    elif status:
+        if status not in S.values:
+            raise ValidationError(
+                {
+                    "status": [
+                        _("Unknown status '%(value)s'; use %(known)s.")
+                        % {
+                            "value": status,
+                            "known": ", ".join([IN_PROGRESS, WAITING, *S.values]),
+                        }
+                    ]
+                }
+            )
+        queryset = queryset.filter(status=status)
+    if vendor:
+        queryset = queryset.filter(vendor_id=vendor)
+    if period_from:
+        queryset = queryset.filter(overdue_since__gte=period_from)
+    if period_to:
+        queryset = queryset.filter(overdue_since__lte=period_to)
+    if q:
+        q = q.strip()[:100]
+        key = search_key(q)
+        match = Q(order__number__icontains=q)
+        if key:
+            match |= Q(customer__search_name__contains=key) | Q(customer__first_key=key)
+        queryset = queryset.filter(match)
+    queryset = annotate_amounts(queryset, as_of)
+    if amount_min is not None:
+        queryset = queryset.filter(open_total__gte=amount_min)
+    if amount_max is not None:
+        queryset = queryset.filter(open_total__lte=amount_max)
+    return queryset.select_related("order", "customer", "vendor")
