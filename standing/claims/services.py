@@ -546,6 +546,7 @@ def apply_claim_payment(claim, amount, *, on: date, actor, reference: str):
     ``reference``). Closes the claim as paid when it covers everything."""
     from standing.orders import events
 
+    actor = actor or SYSTEM
     with transaction.atomic():
         claim = _claim_locked(claim)
         if ClaimEntry.objects.filter(claim=claim, details__reference=reference).exists():
