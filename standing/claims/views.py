@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from standing.accounts.scoping import BACK_OFFICE, acting, get_scoped, scoped
@@ -22,6 +22,16 @@ from . import services
 from .amounts import amounts_of
 from .lifecycle import CLAIMS
 from .models import Claim, ClaimComment, ClaimEntry, ClaimStatus, DunningRun, Letter, Visibility
+
+DONE = {
+    "start_dunning": gettext_lazy("Dunning started: the first letter goes out with the next run."),
+    "cancel": gettext_lazy("The claim is cancelled."),
+    "approve": gettext_lazy("Approved: the claim is handed over to the collection agency."),
+    "block": gettext_lazy("The claim is blocked until support has clarified it."),
+    "release": gettext_lazy("The claim is released."),
+    "pause": gettext_lazy("Dunning pauses until the date given."),
+    "comment": gettext_lazy("The comment is saved."),
+}
 
 
 def _claims(actor):
@@ -86,8 +96,7 @@ def _timeline(claim, actor):
         {
             "at": t.at,
             "who": t.actor_label,
-            "what": _("%(frm)s → %(to)s")
-            % {"frm": CLAIMS.label(t.from_state), "to": CLAIMS.label(t.to_state)},
+            "what": f"{CLAIMS.label(t.from_state)} → {CLAIMS.label(t.to_state)}",
             "reason": t.reason,
         }
         for t in CLAIMS.history(claim)
@@ -155,7 +164,7 @@ def action(request, claim_id, name):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Done: %(action)s.") % {"action": name.replace("_", " ")})
+        messages.success(request, str(DONE[name]))
     back = request.POST.get("next", "")
     if back.startswith("/claims/") and "//" not in back:
         return redirect(back)
