@@ -20,7 +20,6 @@ from standing.accounts.models import STAFF_ROLES, User
 from standing.activity.services import record
 from standing.core import lifecycle
 from standing.core.errors import DomainError
-from standing.core.tick import register
 from standing.customers.models import CustomerStatus
 
 from .models import Block, BlockReason, BlockStatus
@@ -368,7 +367,6 @@ def expire_block(block, now):
     )
 
 
-@register
 def expire_due_blocks(now):
     """The tick: write each timed block's end into its customer's log, once, by the system."""
     due = Block.objects.filter(status=S.ACTIVE, ends_at__lte=now).select_related(

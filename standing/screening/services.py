@@ -7,12 +7,13 @@ change through the customer lifecycle, and the activity records (evidence: inter
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from standing.accounts.models import Role, User
 from standing.activity.services import record
 from standing.core import lifecycle
+from standing.customers import outbox
 from standing.customers.lifecycle import transition
 from standing.customers.models import Customer, CustomerStatus
 from standing.customers.services import create_customer
@@ -103,16 +104,24 @@ def register(actor, values: dict, initial_payment: dict | None = None) -> Custom
         customer.user = user
         customer.save(update_fields=["user"])
         record(customer, actor, "registration.received", _("Registration received"))
-        transaction.on_commit(lambda: _send_received(customer.pk))
+        _send_received(customer)
     screen(customer, actor, Trigger.REGISTRATION, initial_payment=initial_payment)
     customer.refresh_from_db(fields=["status"])
     return customer
 
 
-def _send_received(customer_id):
-    from .tasks import send_registration_received
-
-    send_registration_received.enqueue(customer_id)
+def _send_received(customer):
+    """The neutral confirmation (through the outbox): the same words whatever the screening
+    decides."""
+    if not customer.email:
+        return
+    with translation.override(customer.language or settings.LANGUAGE_CODE):
+        subject = _("Your registration")
+        body = _(
+            "Hello %(name)s,\n\nthank you for registering. Your customer number is %(number)s.\n"
+            "We will get in touch with you by email.\n\nKind regards\nYour customer service"
+        ) % {"name": customer.full_name, "number": customer.number}
+    outbox.enqueue(customer, subject, body)
 
 
 def _new_findings(customer, result, hits, initial_payment):
