@@ -25,18 +25,22 @@ from __future__ import annotations
 import calendar
 import csv
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from decimal import Decimal, localcontext
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
 import holidays
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from standing.core.money import ZERO, round_money
+from standing.core.money import ZERO, parse_amount, round_money
 
 Debtor = Literal["consumer", "business"]
 DEBTORS: tuple[str, ...] = ("consumer", "business")
@@ -45,6 +49,8 @@ DEBTORS: tuple[str, ...] = ("consumer", "business")
 POINTS = {"consumer": Decimal("5"), "business": Decimal("9")}
 # § 288 V BGB.
 FLAT_FEE = Decimal("40.00")
+# Bounds a base-rate entry must keep (the lowest ever was -0.88, the highest 6.17 in 2000).
+MIN_BASE_RATE, MAX_BASE_RATE = Decimal("-5.00"), Decimal("15.00")
 # § 195 BGB.
 LIMITATION_YEARS = 3
 # § 286 III BGB.
@@ -67,7 +73,9 @@ class BaseRate:
     valid_from: date
     percent: Decimal
     source: str = ""
-    shipped: bool = True
+    shipped: bool = True  # False: entered with ``standing law base-rate add``
+    added_by: str = ""
+    added_at: datetime | None = None
 
 
 def _row(item) -> tuple[date, Decimal]:
@@ -409,8 +417,247 @@ def shipped_base_rates() -> tuple[BaseRate, ...]:
 
 
 def base_rate_table() -> tuple[BaseRate, ...]:
-    """The whole table, sorted: the shipped rows and the rows entered since.
+    """The whole table, sorted: the shipped rows and the rows entered since (one query).
 
     Callers computing many claims read it once and pass it as ``rates=``.
     """
-    return tuple(sorted(shipped_base_rates(), key=lambda rate: rate.valid_from))
+    from .models import BaseRateEntry
+
+    added = [
+        BaseRate(
+            valid_from=entry.valid_from,
+            percent=entry.percent,
+            source=entry.source,
+            shipped=False,
+            added_by=entry.added_by_label,
+            added_at=entry.added_at,
+        )
+        for entry in BaseRateEntry.objects.order_by("valid_from")
+    ]
+    entered = {rate.valid_from for rate in added}
+    shipped = [rate for rate in shipped_base_rates() if rate.valid_from not in entered]
+    return tuple(sorted([*shipped, *added], key=lambda rate: rate.valid_from))
+
+
+def _refuse(field, message):
+    raise ValidationError({field: [message]}, code="invalid")
+
+
+def add_base_rate(valid_from, percent, *, actor, source: str = "", at=None) -> BaseRate:
+    """Enter the base rate in force from ``valid_from`` (1 January or 1 July), logged.
+
+    The table grows one half-year at a time, so a rate can only be entered for the half-year
+    right after the last one known: a gap would let the days in between pass as final.
+    """
+    from standing.activity.services import record
+
+    from .models import BaseRateEntry
+
+    if isinstance(valid_from, str):
+        try:
+            valid_from = date.fromisoformat(valid_from)
+        except ValueError:
+            _refuse("valid_from", _("Enter the date as YYYY-MM-DD, e.g. 2026-07-01."))
+    if (valid_from.month, valid_from.day) not in ((1, 1), (7, 1)):
+        _refuse(
+            "valid_from",
+            _("The base rate changes only on 1 January and 1 July (§ 247 BGB); %(day)s is neither.")
+            % {"day": valid_from.isoformat()},
+        )
+    percent = str(percent).strip()
+    if not re.fullmatch(r"-?\d{1,2}(\.\d{1,2})?", percent):
+        _refuse(
+            "percent",
+            _("Enter the base rate in percent with at most two decimals, e.g. 1.52 or -0.88."),
+        )
+    percent = Decimal(percent).quantize(Decimal("0.01"))
+    if not MIN_BASE_RATE <= percent <= MAX_BASE_RATE:
+        _refuse(
+            "percent",
+            _("A base rate of %(percent)s %% is implausible; enter the percent, e.g. 1.52.")
+            % {"percent": percent},
+        )
+    source = " ".join(str(source or "").split())
+    if len(source) > 300:
+        _refuse("source", _("The source is at most 300 characters long."))
+    with transaction.atomic():
+        # One addition at a time: the check for the next half-year and the insert belong
+        # together (the unique date refuses a concurrent twin).
+        table = base_rate_table()
+        expected = next_half_year(table[-1].valid_from)
+        if valid_from != expected:
+            known = {rate.valid_from: rate for rate in table}
+            if valid_from in known:
+                message = _(
+                    "The base rate from %(day)s is in the table already (%(percent)s %%)."
+                ) % {"day": valid_from.isoformat(), "percent": known[valid_from].percent}
+            else:
+                message = _(
+                    "The next base rate to enter is the one from %(next)s; the table grows one "
+                    "half-year at a time."
+                ) % {"next": expected.isoformat()}
+            _refuse("valid_from", message)
+        at = at or timezone.now()
+        try:
+            with transaction.atomic():
+                entry = BaseRateEntry.objects.create(
+                    valid_from=valid_from,
+                    percent=percent,
+                    source=source,
+                    added_by=actor.user,
+                    added_by_label=actor.label,
+                    added_at=at,
+                )
+        except IntegrityError:
+            _refuse(
+                "valid_from",
+                _("The base rate from %(day)s was entered meanwhile.")
+                % {"day": valid_from.isoformat()},
+            )
+        record(
+            None,
+            actor,
+            "law.base_rate_added",
+            _("Base rate from %(day)s entered: %(percent)s %%")
+            % {"day": valid_from.isoformat(), "percent": percent},
+            after={"valid_from": valid_from, "percent": percent, "source": source},
+            internal=True,
+            at=at,
+        )
+    return BaseRate(valid_from, entry.percent, source, False, actor.label, at)
+
+
+def remove_base_rate(valid_from, *, actor, at=None) -> None:
+    """Take back the last rate entered (a typo), logged; shipped rows cannot be removed."""
+    from standing.activity.services import record
+
+    from .models import BaseRateEntry
+
+    with transaction.atomic():
+        last = BaseRateEntry.objects.select_for_update().order_by("-valid_from").first()
+        if last is None or last.valid_from != valid_from:
+            _refuse(
+                "valid_from",
+                _("Only the last rate entered can be removed; that is %(day)s.")
+                % {"day": last.valid_from.isoformat()}
+                if last
+                else _("No rate has been entered since the release; shipped rates stay."),
+            )
+        last.delete()
+        record(
+            None,
+            actor,
+            "law.base_rate_removed",
+            _("Base rate from %(day)s removed (was %(percent)s %%)")
+            % {"day": valid_from.isoformat(), "percent": last.percent},
+            before={"valid_from": valid_from, "percent": last.percent, "source": last.source},
+            internal=True,
+            at=at,
+        )
+
+
+# --- the interest calculator (SPEC §7, §10) -----------------------------------------------
+
+# The calculator refuses periods no claim can reach, so a typo cannot ask for 8000 years.
+CALCULATOR_UNTIL = date(2099, 12, 31)
+
+
+@dataclass(frozen=True)
+class Calculation:
+    """What the Zinsrechner shows: page, API and CLI alike."""
+
+    principal: Decimal
+    debtor: str
+    first_day: date
+    last_day: date
+    interest: Interest
+    flat_fee: Decimal
+    known_until: date
+
+    def as_dict(self) -> dict:
+        """The ``GET /interest`` answer (SPEC §10); amounts and rates as decimal strings."""
+        return {
+            "principal": str(self.principal),
+            "debtor": self.debtor,
+            "from": self.first_day.isoformat(),
+            "to": self.last_day.isoformat(),
+            "interest": str(self.interest.total),
+            "flat_fee": str(self.flat_fee),
+            "provisional": self.interest.provisional,
+            "known_until": self.known_until.isoformat(),
+            "pieces": [
+                {
+                    "from": piece.start.isoformat(),
+                    "to": piece.end.isoformat(),
+                    "days": piece.days,
+                    "rate": str(piece.rate),
+                    "amount": str(round_money(piece.amount)),
+                    "amount_exact": exact_string(piece.amount),
+                    "principal": str(piece.principal),
+                    "divisor": piece.divisor,
+                    "provisional": piece.provisional,
+                }
+                for piece in self.interest.pieces
+            ],
+        }
+
+
+def exact_string(amount: Decimal, places: int = 6) -> str:
+    """An unrounded piece amount for reading by hand: six decimals, half up."""
+    return str(amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+def _parse_day(value, field, errors):
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        errors[field] = [_("Enter a date as YYYY-MM-DD, e.g. 2025-03-01.")]
+        return None
+
+
+def calculate(principal, debtor, first_day, last_day, *, rates=None) -> Calculation:
+    """The calculator: checks what a person typed, then ``default_interest`` and ``flat_fee``.
+
+    Every problem is reported at once, keyed by field (``principal``, ``debtor``, ``from``,
+    ``to``), as a ValidationError.
+    """
+    errors: dict[str, list[str]] = {}
+    amount = None
+    try:
+        amount = parse_amount(principal if principal not in (None, "") else None, field="principal")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if debtor not in DEBTORS:
+        errors["debtor"] = [
+            _("Choose the kind of debtor: consumer or business (a company or trader).")
+        ]
+    first = _parse_day(first_day, "from", errors)
+    last = _parse_day(last_day, "to", errors)
+    table = _table(rates)
+    if first is not None and first < table[0][0]:
+        errors["from"] = [
+            _("The base-rate table starts on %(start)s; choose a first day from then on.")
+            % {"start": table[0][0].isoformat()}
+        ]
+    if last is not None and last > CALCULATOR_UNTIL:
+        errors["to"] = [
+            _("Choose a last day up to %(until)s.") % {"until": CALCULATOR_UNTIL.isoformat()}
+        ]
+    if first is not None and last is not None and last < first and "to" not in errors:
+        errors["to"] = [_("The last day must not be before the first day.")]
+    if errors:
+        raise ValidationError(errors)
+    return Calculation(
+        principal=amount,
+        debtor=debtor,
+        first_day=first,
+        last_day=last,
+        interest=default_interest(amount, debtor, first, last, rates=table),
+        flat_fee=flat_fee(debtor),
+        known_until=known_until(table),
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LawConfig(AppConfig):
+    name = "standing.law"
+    verbose_name = "Law"
