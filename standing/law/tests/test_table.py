@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from standing.accounts.scoping import Actor
 from standing.activity.models import ActivityRecord
-from standing.law import services
+from standing.law import rates, services
 from standing.law.models import BaseRateEntry
 
 
@@ -21,14 +21,14 @@ def run(*args):
 
 
 def test_the_shipped_table_has_sources_and_the_negative_era(db):
-    table = services.base_rate_table()
+    table = rates.base_rate_table()
     assert table[0].valid_from == date(2020, 1, 1)
     assert [r.percent for r in table[:6]] == [D("-0.88")] * 6
     assert all(r.shipped and r.source for r in table)
     # One row per half-year, none missing.
     for before, after in zip(table, table[1:], strict=False):
-        assert after.valid_from == services.next_half_year(before.valid_from)
-    assert services.known_until() == date(2026, 6, 30)
+        assert after.valid_from == rates.next_half_year(before.valid_from)
+    assert rates.known_until() == date(2026, 6, 30)
 
 
 def test_an_addition_makes_the_next_half_year_final_and_is_logged(db, admin_user):
@@ -36,7 +36,7 @@ def test_an_addition_makes_the_next_half_year_final_and_is_logged(db, admin_user
         D("1000.00"), "business", date(2026, 7, 1), date(2026, 7, 31)
     )
     assert provisional.provisional
-    services.add_base_rate(
+    rates.add_base_rate(
         date(2026, 7, 1), "1.52", actor=Actor.of(admin_user), source="Bundesbank 2026-06-30"
     )
     entry = BaseRateEntry.objects.get()
@@ -56,7 +56,7 @@ def test_an_addition_makes_the_next_half_year_final_and_is_logged(db, admin_user
     # July 2026 at 1.52 + 9 = 10.52 %: 1000 × 0.1052 × 31 / 365 = 8.934794… → 8.93, final.
     final = services.default_interest(D("1000.00"), "business", date(2026, 7, 1), date(2026, 7, 31))
     assert (final.total, final.provisional) == (D("8.93"), False)
-    assert services.known_until() == date(2026, 12, 31)
+    assert rates.known_until() == date(2026, 12, 31)
 
 
 @pytest.mark.parametrize(
@@ -74,7 +74,7 @@ def test_an_addition_makes_the_next_half_year_final_and_is_logged(db, admin_user
 )
 def test_bad_additions_change_nothing(db, admin_user, day, percent, field, message):
     with pytest.raises(ValidationError) as refused:
-        services.add_base_rate(day, percent, actor=Actor.of(admin_user))
+        rates.add_base_rate(day, percent, actor=Actor.of(admin_user))
     assert message in " ".join(refused.value.message_dict[field])
     assert not BaseRateEntry.objects.exists()
     assert not ActivityRecord.objects.exists()
@@ -83,12 +83,12 @@ def test_bad_additions_change_nothing(db, admin_user, day, percent, field, messa
 def test_only_the_last_entered_rate_can_be_removed(db, admin_user):
     actor = Actor.of(admin_user)
     with pytest.raises(ValidationError, match="shipped"):
-        services.remove_base_rate(date(2026, 1, 1), actor=actor)
-    services.add_base_rate(date(2026, 7, 1), "1.52", actor=actor)
-    services.add_base_rate(date(2027, 1, 1), "-0.5", actor=actor)
+        rates.remove_base_rate(date(2026, 1, 1), actor=actor)
+    rates.add_base_rate(date(2026, 7, 1), "1.52", actor=actor)
+    rates.add_base_rate(date(2027, 1, 1), "-0.5", actor=actor)
     with pytest.raises(ValidationError, match="2027-01-01"):
-        services.remove_base_rate(date(2026, 7, 1), actor=actor)
-    services.remove_base_rate(date(2027, 1, 1), actor=actor)
+        rates.remove_base_rate(date(2026, 7, 1), actor=actor)
+    rates.remove_base_rate(date(2027, 1, 1), actor=actor)
     assert [e.valid_from for e in BaseRateEntry.objects.all()] == [date(2026, 7, 1)]
     assert ActivityRecord.objects.filter(action="law.base_rate_removed").count() == 1
 

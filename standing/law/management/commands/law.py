@@ -8,7 +8,7 @@ from django.utils.timezone import localtime
 
 from standing.accounts.models import User
 from standing.accounts.scoping import SYSTEM, Actor
-from standing.law import services
+from standing.law import rates, services
 
 
 def _messages(error: ValidationError) -> str:
@@ -57,7 +57,7 @@ class Command(BaseCommand):
     def do_add(self, date, percent, source="", user=None, **_):
         actor = self._actor(user)
         try:
-            rate = services.add_base_rate(
+            rate = rates.add_base_rate(
                 _iso_date(date), percent.replace(",", "."), actor=actor, source=source
             )
         except ValidationError as error:
@@ -69,19 +69,19 @@ class Command(BaseCommand):
             f"entered by {rate.added_by}."
         )
         self.stdout.write(
-            f"Known until {services.known_until().isoformat()}; later days are provisional."
+            f"Known until {rates.known_until().isoformat()}; later days are provisional."
         )
 
     def do_remove(self, date, user=None, **_):
         actor = self._actor(user)
         try:
-            services.remove_base_rate(_iso_date(date), actor=actor)
+            rates.remove_base_rate(_iso_date(date), actor=actor)
         except ValidationError as error:
             raise CommandError(_messages(error)) from None
         self.stdout.write(f"Base rate from {date} removed.")
 
     def do_list(self, **_):
-        table = services.base_rate_table()
+        table = rates.base_rate_table()
         self.stdout.write("valid from   base %  consumer %  business %  source")
         for rate in table:
             if rate.shipped:
@@ -98,6 +98,6 @@ class Command(BaseCommand):
                 f"{rate.percent + services.POINTS['business']:>10}  {origin}"
             )
         self.stdout.write(
-            f"Known until {services.known_until(table).isoformat()}; later days use the last "
+            f"Known until {rates.known_until(table).isoformat()}; later days use the last "
             "rate and are marked provisional."
         )
