@@ -22,6 +22,7 @@ from standing.law.services import (
     first_day_of_default,
     flat_fee,
     limitation_date,
+    next_working_day,
 )
 
 # rates=None reads the table as shipped (plus additions, none here): the default path.
@@ -336,6 +337,20 @@ def test_the_30_day_period_ends_on_a_working_day():
     assert first_day_of_default(debtor="business", invoice_date=date(2025, 9, 3)) == date(
         2025, 10, 7
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2025, 4, 18), date(2025, 4, 22)),  # Good Friday → (Easter Monday) → Tuesday
+        (date(2025, 12, 25), date(2025, 12, 29)),  # Christmas Thu, Fri, weekend → Monday
+        (date(2025, 5, 1), date(2025, 5, 2)),  # Labour Day (Thursday) → Friday
+        (date(2025, 11, 1), date(2025, 11, 3)),  # Saturday (All Saints is not nationwide)
+        (date(2025, 11, 4), date(2025, 11, 4)),  # an ordinary Tuesday stays
+    ],
+)
+def test_next_working_day(day, working):
+    assert next_working_day(day) == working
 
 
 def test_the_earliest_rule_wins_and_nothing_means_no_default():
