@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -52,24 +53,43 @@ def _row(item) -> tuple[date, Decimal]:
     return valid_from, Decimal(percent)
 
 
-def normalized(rates) -> tuple[tuple[date, Decimal], ...]:
-    """The table as sorted (valid_from, percent) pairs; ``None`` is the shipped/DB table."""
-    if rates is None:
-        rates = base_rate_table()
-    rows = tuple(sorted(_row(item) for item in rates))
-    if not rows:
-        raise LawError(_("The base-rate table is empty."))
-    return rows
-
-
 def next_half_year(day: date) -> date:
     """The first 1 January or 1 July after ``day``."""
     return date(day.year, 7, 1) if day.month < 7 else date(day.year + 1, 1, 1)
 
 
+class RateTable:
+    """The table prepared for lookups: sorted (valid_from, percent) rows and where it ends."""
+
+    __slots__ = ("rows", "starts", "known_until")
+
+    def __init__(self, rates):
+        self.rows = tuple(sorted(_row(item) for item in rates))
+        if not self.rows:
+            raise LawError(_("The base-rate table is empty."))
+        self.starts = tuple(valid_from for valid_from, _percent in self.rows)
+        # The end of the half-year of the last entry; later days are provisional.
+        self.known_until = next_half_year(self.starts[-1]) - timedelta(days=1)
+
+    def rate_on(self, day: date) -> tuple[Decimal, bool]:
+        if day < self.starts[0]:
+            raise LawError(
+                _("The base-rate table starts on %(start)s; there is no rate for %(day)s.")
+                % {"start": self.starts[0].isoformat(), "day": day.isoformat()}
+            )
+        return self.rows[bisect_right(self.starts, day) - 1][1], day > self.known_until
+
+
+def normalized(rates) -> RateTable:
+    """``rates`` (BaseRate rows or (date, percent) pairs; ``None``: read the table) prepared."""
+    if isinstance(rates, RateTable):
+        return rates
+    return RateTable(base_rate_table() if rates is None else rates)
+
+
 def known_until(rates=None) -> date:
     """The last day the table covers: the end of the half-year of its last entry."""
-    return next_half_year(normalized(rates)[-1][0]) - timedelta(days=1)
+    return normalized(rates).known_until
 
 
 def base_rate_on(day: date, rates=None) -> tuple[Decimal, bool]:
@@ -77,18 +97,7 @@ def base_rate_on(day: date, rates=None) -> tuple[Decimal, bool]:
 
     A day after the last half-year in the table gets the last known rate, provisionally.
     """
-    rows = normalized(rates)
-    if day < rows[0][0]:
-        raise LawError(
-            _("The base-rate table starts on %(start)s; there is no rate for %(day)s.")
-            % {"start": rows[0][0].isoformat(), "day": day.isoformat()}
-        )
-    percent = rows[0][1]
-    for valid_from, value in rows:
-        if valid_from > day:
-            break
-        percent = value
-    return percent, day > known_until(rows)
+    return normalized(rates).rate_on(day)
 
 
 # --- the table, read once -----------------------------------------------------------------

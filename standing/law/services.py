@@ -26,7 +26,7 @@ import calendar
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
@@ -122,7 +122,7 @@ class Piece:
     @property
     def exact(self) -> Fraction:
         """The amount as an exact fraction: principal × rate/100 × days/divisor."""
-        return Fraction(self.principal) * Fraction(self.rate) * self.days / (100 * self.divisor)
+        return _exact(self.principal, self.rate, self.days, self.divisor)
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,13 @@ class Interest:
     @property
     def exact(self) -> Fraction:
         return sum((piece.exact for piece in self.pieces), Fraction(0))
+
+
+def _exact(principal: Decimal, rate: Decimal, days: int, divisor: int) -> Fraction:
+    # Decimal products are exact; only the division needs a fraction.
+    with localcontext() as context:
+        context.prec = 60
+        return Fraction(principal * rate * days) / (100 * divisor)
 
 
 def _to_decimal(value: Fraction) -> Decimal:
@@ -186,10 +193,10 @@ def default_interest(
     table = normalized(rates)
     if principal == 0:
         return Interest(ZERO, (), False)
-    base_rate_on(first_day, table)  # refuses a first day before the table
+    table.rate_on(first_day)  # refuses a first day before the table
 
     cuts = set(reductions)
-    cuts.update(valid_from for valid_from, _percent in table)
+    cuts.update(table.starts)
     boundary = next_half_year(first_day)
     while boundary <= last_day:
         cuts.add(boundary)
@@ -197,23 +204,27 @@ def default_interest(
     cuts = sorted(day for day in cuts if first_day < day <= last_day)
 
     pieces: list[Piece] = []
+    exact = Fraction(0)
     start = first_day
     for stop in [*cuts, last_day + timedelta(days=1)]:
         if principal > 0 and stop > start:
-            base, provisional = base_rate_on(start, table)
-            piece = Piece(
-                start=start,
-                end=stop - timedelta(days=1),
-                days=(stop - start).days,
-                rate=base + POINTS[debtor],
-                principal=principal,
-                amount=ZERO,
-                provisional=provisional,
+            base, provisional = table.rate_on(start)
+            rate, days = base + POINTS[debtor], (stop - start).days
+            amount = _exact(principal, rate, days, days_in_year(start.year))
+            exact += amount
+            pieces.append(
+                Piece(
+                    start=start,
+                    end=stop - timedelta(days=1),
+                    days=days,
+                    rate=rate,
+                    principal=principal,
+                    amount=_to_decimal(amount),
+                    provisional=provisional,
+                )
             )
-            pieces.append(replace(piece, amount=_to_decimal(piece.exact)))
         principal = max(principal - reductions.get(stop, ZERO), ZERO)
         start = stop
-    exact = sum((piece.exact for piece in pieces), Fraction(0))
     return Interest(
         total=round_fraction(exact),
         pieces=tuple(pieces),
@@ -441,10 +452,10 @@ def calculate(principal, debtor, first_day, last_day, *, rates=None) -> Calculat
     first = _parse_day(first_day, "from", errors)
     last = _parse_day(last_day, "to", errors)
     table = normalized(rates)
-    if first is not None and first < table[0][0]:
+    if first is not None and first < table.starts[0]:
         errors["from"] = [
             _("The base-rate table starts on %(start)s; choose a first day from then on.")
-            % {"start": table[0][0].isoformat()}
+            % {"start": table.starts[0].isoformat()}
         ]
     if last is not None and last > CALCULATOR_UNTIL:
         errors["to"] = [
