@@ -120,7 +120,8 @@ def shipped_base_rates() -> tuple[BaseRate, ...]:
 def base_rate_table() -> tuple[BaseRate, ...]:
     """The whole table, sorted: the shipped rows and the rows entered since (one query).
 
-    Callers computing many claims read it once and pass it as ``rates=``.
+    Callers computing many claims read it once and pass it as ``rates=`` (as it is, or as
+    ``RateTable(base_rate_table())``, which is prepared for lookups only once).
     """
     from .models import BaseRateEntry
 

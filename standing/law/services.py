@@ -41,6 +41,7 @@ from standing.core.money import ZERO, parse_amount, round_money
 from .rates import (
     BaseRate,
     LawError,
+    RateTable,
     base_rate_on,
     base_rate_table,
     known_until,
@@ -62,6 +63,7 @@ __all__ = [
     "Interest",
     "LawError",
     "Piece",
+    "RateTable",
     "allocate_payment",
     "base_rate_on",
     "base_rate_table",
