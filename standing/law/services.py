@@ -68,6 +68,7 @@ __all__ = [
     "base_rate_on",
     "base_rate_table",
     "calculate",
+    "combined",
     "default_interest",
     "dunning_fee",
     "first_day_of_default",
@@ -136,6 +137,18 @@ class Interest:
     @property
     def exact(self) -> Fraction:
         return sum((piece.exact for piece in self.pieces), Fraction(0))
+
+
+def combined(results: Iterable[Interest]) -> Interest:
+    """Several computations as one figure (e.g. each installment of a claim from its own first
+    day of default): the pieces together, their exact sum rounded once, provisional if any is."""
+    results = list(results)
+    pieces = tuple(piece for result in results for piece in result.pieces)
+    return Interest(
+        total=round_fraction(sum((result.exact for result in results), Fraction(0))),
+        pieces=pieces,
+        provisional=any(result.provisional for result in results),
+    )
 
 
 def _exact(principal: Decimal, rate: Decimal, days: int, divisor: int) -> Fraction:

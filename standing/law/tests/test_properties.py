@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from standing.law.services import (
     allocate_payment,
+    combined,
     default_interest,
     first_day_of_default,
     limitation_date,
@@ -46,6 +47,13 @@ def test_cutting_a_period_anywhere_gives_the_same_exact_sum(principal, debtor, p
     assert before.exact + after.exact == whole.exact
     # Rounded once: the halves, each rounded, differ from the whole by at most a cent.
     assert abs(before.total + after.total - whole.total) <= Decimal("0.01")
+    # Combined, the halves are the whole again, rounded once.
+    both = combined([before, after])
+    assert (both.total, both.pieces, both.provisional) == (
+        whole.total,
+        before.pieces + after.pieces,
+        whole.provisional,
+    )
     # The pieces cover every day exactly once.
     assert sum(p.days for p in whole.pieces) == ((last - first).days + 1 if principal else 0)
 

@@ -17,6 +17,7 @@ from standing.law.services import (
     LawError,
     allocate_payment,
     base_rate_on,
+    combined,
     default_interest,
     dunning_fee,
     first_day_of_default,
@@ -464,3 +465,29 @@ def test_allocation_order(amount, expected):
 )
 def test_limitation_date(arose, payments, last_day):
     assert limitation_date(arose, partial_payments=payments) == last_day
+
+
+def test_installments_combined_are_rounded_once():
+    # Consumer; two installments of 100.00, due 2025-01-31 and 2025-02-28 (calendar dates):
+    # default from 2025-02-01 and 2025-03-01; interest through 2025-03-31 at 2.27 + 5 = 7.27 %:
+    #   A: 02-01…03-31, 59 days: 100 × 0.0727 × 59 / 365 = 428.93 / 365 = 1.175151…
+    #   B: 03-01…03-31, 31 days: 100 × 0.0727 × 31 / 365 = 225.37 / 365 = 0.617452…
+    #   sum 1.792603… → 1.79 (rounded per installment it would be 1.18 + 0.62 = 1.80)
+    last = date(2025, 3, 31)
+    results = [
+        default_interest(
+            D("100.00"),
+            "consumer",
+            first_day_of_default(debtor="consumer", due_date=due),
+            last,
+        )
+        for due in (date(2025, 1, 31), date(2025, 2, 28))
+    ]
+    assert [r.total for r in results] == [D("1.18"), D("0.62")]
+    both = combined(results)
+    assert [(p.start, p.days) for p in both.pieces] == [
+        (date(2025, 2, 1), 59),
+        (date(2025, 3, 1), 31),
+    ]
+    assert both.total == D("1.79")
+    assert both.provisional is False
