@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
@@ -102,8 +103,10 @@ def test_cli_add_and_list(db, admin_user):
     lines = listed.splitlines()
     assert lines[1].startswith("2020-01-01   -0.88        4.12        8.12  Deutsche Bundesbank")
     assert "2026-07-01    1.52        6.52       10.52  entered by admin on" in listed
-    assert "Bundesbank" in lines[-2]
-    assert "Known until 2026-12-31" in lines[-1]
+    assert "Known until 2026-12-31" in listed
+    with time_machine.travel(date(2027, 1, 2)):
+        late = run("law", "base-rate", "list")
+    assert "Today is past the table: enter the base rate from 2027-01-01" in late
 
 
 @pytest.mark.parametrize(

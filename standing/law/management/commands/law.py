@@ -4,6 +4,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.timezone import localtime
 
 from standing.accounts.models import User
@@ -97,7 +98,16 @@ class Command(BaseCommand):
                 f"{rate.percent + services.POINTS['consumer']:>10}  "
                 f"{rate.percent + services.POINTS['business']:>10}  {origin}"
             )
+        until = rates.known_until(table)
         self.stdout.write(
-            f"Known until {rates.known_until(table).isoformat()}; later days use the last "
-            "rate and are marked provisional."
+            f"Known until {until.isoformat()}; later days use the last rate and are marked "
+            "provisional."
         )
+        if timezone.localdate() > until:
+            next_day = rates.next_half_year(table[-1].valid_from).isoformat()
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Today is past the table: enter the base rate from {next_day} "
+                    f"(standing law base-rate add {next_day} PERCENT --source ...)."
+                )
+            )
