@@ -22,6 +22,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from standing.activity.services import record
+
+from .models import BaseRateEntry
+
 DATA = Path(__file__).resolve().parent / "data" / "base_rates.csv"
 # Bounds a base-rate entry must keep (the lowest ever was -0.88, the highest 6.17 in 2000).
 MIN_BASE_RATE, MAX_BASE_RATE = Decimal("-5.00"), Decimal("15.00")
@@ -123,8 +127,6 @@ def base_rate_table() -> tuple[BaseRate, ...]:
     Callers computing many claims read it once and pass it as ``rates=`` (as it is, or as
     ``RateTable(base_rate_table())``, which is prepared for lookups only once).
     """
-    from .models import BaseRateEntry
-
     added = [
         BaseRate(
             valid_from=entry.valid_from,
@@ -151,10 +153,6 @@ def add_base_rate(valid_from, percent, *, actor, source: str = "", at=None) -> B
     The table grows one half-year at a time, so a rate can only be entered for the half-year
     right after the last one known: a gap would let the days in between pass as final.
     """
-    from standing.activity.services import record
-
-    from .models import BaseRateEntry
-
     if isinstance(valid_from, str):
         try:
             valid_from = date.fromisoformat(valid_from)
@@ -231,10 +229,6 @@ def add_base_rate(valid_from, percent, *, actor, source: str = "", at=None) -> B
 
 def remove_base_rate(valid_from, *, actor, at=None) -> None:
     """Take back the last rate entered (a typo), logged; shipped rows cannot be removed."""
-    from standing.activity.services import record
-
-    from .models import BaseRateEntry
-
     with transaction.atomic():
         last = BaseRateEntry.objects.select_for_update().order_by("-valid_from").first()
         if last is None or last.valid_from != valid_from:

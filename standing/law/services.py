@@ -205,9 +205,9 @@ def default_interest(
     for day in [day for day in reductions if day <= first_day]:
         principal -= reductions.pop(day)
     principal = max(principal, ZERO)
-    table = normalized(rates)
     if principal == 0:
         return Interest(ZERO, (), False)
+    table = normalized(rates)
     table.rate_on(first_day)  # refuses a first day before the table
 
     cuts = set(reductions)
