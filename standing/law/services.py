@@ -116,6 +116,7 @@ class Piece:
     principal: Decimal
     amount: Decimal  # exact to 34 digits, not rounded to the cent
     provisional: bool = False  # the base rate of these days is not in the table yet
+    base_rate: Decimal | None = None  # the § 247 base rate in ``rate`` (without the points)
 
     @property
     def divisor(self) -> int:
@@ -236,6 +237,7 @@ def default_interest(
                     principal=principal,
                     amount=_to_decimal(amount),
                     provisional=provisional,
+                    base_rate=base,
                 )
             )
         principal = max(principal - reductions.get(stop, ZERO), ZERO)
@@ -419,6 +421,7 @@ class Calculation:
                     "to": piece.end.isoformat(),
                     "days": piece.days,
                     "rate": str(piece.rate),
+                    "base_rate": str(piece.base_rate),
                     "amount": str(round_money(piece.amount)),
                     "amount_exact": exact_string(piece.amount),
                     "principal": str(piece.principal),

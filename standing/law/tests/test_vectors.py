@@ -105,6 +105,7 @@ def test_a_period_across_three_changes():
     # 2024-07-01…08-31:  62 days at 3.37 + 9 = 12.37 % /366: 1237 × 62 / 366 = 209.546448…
     # sum 1625.564114… → 1625.56
     result = default_interest(D("10000.00"), "business", date(2023, 5, 1), date(2024, 8, 31))
+    assert [p.base_rate for p in result.pieces] == [D("1.62"), D("3.12"), D("3.62"), D("3.37")]
     assert [(p.days, p.rate) for p in result.pieces] == [
         (61, D("10.62")),
         (184, D("12.12")),
