@@ -121,3 +121,25 @@ def test_cli_add_refuses_with_a_message(db, admin_user, args, message):
     with pytest.raises(CommandError, match=message):
         run("law", "base-rate", "add", *args)
     assert not BaseRateEntry.objects.exists()
+
+
+def test_the_shipped_table_is_law_md_section_1():
+    # Typed from law.md §1, row by row (2026-07-01 is UNVERIFIED there and not shipped).
+    expected = [
+        ("2020-01-01", "-0.88"),
+        ("2020-07-01", "-0.88"),
+        ("2021-01-01", "-0.88"),
+        ("2021-07-01", "-0.88"),
+        ("2022-01-01", "-0.88"),
+        ("2022-07-01", "-0.88"),
+        ("2023-01-01", "1.62"),
+        ("2023-07-01", "3.12"),
+        ("2024-01-01", "3.62"),
+        ("2024-07-01", "3.37"),
+        ("2025-01-01", "2.27"),
+        ("2025-07-01", "1.27"),
+        ("2026-01-01", "1.27"),
+    ]
+    assert [(r.valid_from.isoformat(), str(r.percent)) for r in rates.shipped_base_rates()] == (
+        expected
+    )
