@@ -31,8 +31,8 @@ def calculator(request):
         try:
             result = services.calculate(data["principal"], data["debtor"], data["from"], data["to"])
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
     points = services.POINTS
     context = {
         "form": form,
