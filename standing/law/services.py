@@ -23,20 +23,61 @@ Default interest, as Standing computes it:
 from __future__ import annotations
 
 import calendar
-import csv
 import functools
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from pathlib import Path
 from typing import Literal
 
 import holidays
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from standing.core.money import ZERO, round_money
+from standing.core.money import ZERO, parse_amount, round_money
+
+from .rates import (
+    BaseRate,
+    LawError,
+    RateTable,
+    base_rate_on,
+    base_rate_table,
+    known_until,
+    next_half_year,
+    normalized,
+    shipped_base_rates,
+)
+
+# The interface other apps use (claims, letters, the board, the § 13a data): nothing else
+# computes these figures.
+__all__ = [
+    "DEBTORS",
+    "FLAT_FEE",
+    "POINTS",
+    "Allocation",
+    "BaseRate",
+    "Calculation",
+    "Debtor",
+    "Interest",
+    "LawError",
+    "Piece",
+    "RateTable",
+    "allocate_payment",
+    "base_rate_on",
+    "base_rate_table",
+    "calculate",
+    "combined",
+    "default_interest",
+    "dunning_fee",
+    "first_day_of_default",
+    "flat_fee",
+    "known_until",
+    "limitation_date",
+    "next_half_year",
+    "shipped_base_rates",
+]
 
 Debtor = Literal["consumer", "business"]
 DEBTORS: tuple[str, ...] = ("consumer", "business")
@@ -49,77 +90,6 @@ FLAT_FEE = Decimal("40.00")
 LIMITATION_YEARS = 3
 # § 286 III BGB.
 INVOICE_DAYS = 30
-
-DATA = Path(__file__).resolve().parent / "data" / "base_rates.csv"
-
-
-class LawError(ValueError):
-    """Input the law module cannot compute with; the message says what to change."""
-
-
-# --- the § 247 base-rate table ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BaseRate:
-    """One row of the table: the base rate in force from ``valid_from`` on."""
-
-    valid_from: date
-    percent: Decimal
-    source: str = ""
-    shipped: bool = True
-
-
-def _row(item) -> tuple[date, Decimal]:
-    if isinstance(item, BaseRate):
-        return item.valid_from, item.percent
-    valid_from, percent = item
-    return valid_from, Decimal(percent)
-
-
-def _table(rates) -> tuple[tuple[date, Decimal], ...]:
-    """The table as sorted (valid_from, percent) pairs; ``None`` is the shipped/DB table."""
-    if rates is None:
-        rates = base_rate_table()
-    table = tuple(sorted(_row(item) for item in rates))
-    if not table:
-        raise LawError(_("The base-rate table is empty."))
-    return table
-
-
-def half_year_start(day: date) -> date:
-    """1 January or 1 July of ``day``'s half-year."""
-    return date(day.year, 1 if day.month < 7 else 7, 1)
-
-
-def next_half_year(day: date) -> date:
-    """The first 1 January or 1 July after ``day``."""
-    return date(day.year, 7, 1) if day.month < 7 else date(day.year + 1, 1, 1)
-
-
-def known_until(rates=None) -> date:
-    """The last day the table covers: the end of the half-year of its last entry."""
-    return next_half_year(_table(rates)[-1][0]) - timedelta(days=1)
-
-
-def base_rate_on(day: date, rates=None) -> tuple[Decimal, bool]:
-    """The § 247 base rate in percent in force on ``day``, and whether it is provisional.
-
-    A day after the last half-year in the table gets the last known rate, provisionally.
-    """
-    table = _table(rates)
-    if day < table[0][0]:
-        raise LawError(
-            _("The base-rate table starts on %(start)s; there is no rate for %(day)s.")
-            % {"start": table[0][0].isoformat(), "day": day.isoformat()}
-        )
-    percent = table[0][1]
-    for valid_from, value in table:
-        if valid_from > day:
-            break
-        percent = value
-    return percent, day > known_until(table)
-
 
 # --- default interest ---------------------------------------------------------------------
 
@@ -146,6 +116,7 @@ class Piece:
     principal: Decimal
     amount: Decimal  # exact to 34 digits, not rounded to the cent
     provisional: bool = False  # the base rate of these days is not in the table yet
+    base_rate: Decimal | None = None  # the § 247 base rate in ``rate`` (without the points)
 
     @property
     def divisor(self) -> int:
@@ -155,7 +126,7 @@ class Piece:
     @property
     def exact(self) -> Fraction:
         """The amount as an exact fraction: principal × rate/100 × days/divisor."""
-        return Fraction(self.principal) * Fraction(self.rate) * self.days / (100 * self.divisor)
+        return _exact(self.principal, self.rate, self.days, self.divisor)
 
 
 @dataclass(frozen=True)
@@ -167,6 +138,25 @@ class Interest:
     @property
     def exact(self) -> Fraction:
         return sum((piece.exact for piece in self.pieces), Fraction(0))
+
+
+def combined(results: Iterable[Interest]) -> Interest:
+    """Several computations as one figure (e.g. each installment of a claim from its own first
+    day of default): the pieces together, their exact sum rounded once, provisional if any is."""
+    results = list(results)
+    pieces = tuple(piece for result in results for piece in result.pieces)
+    return Interest(
+        total=round_fraction(sum((result.exact for result in results), Fraction(0))),
+        pieces=pieces,
+        provisional=any(result.provisional for result in results),
+    )
+
+
+def _exact(principal: Decimal, rate: Decimal, days: int, divisor: int) -> Fraction:
+    # Decimal products are exact; only the division needs a fraction.
+    with localcontext() as context:
+        context.prec = 60
+        return Fraction(principal * rate * days) / (100 * divisor)
 
 
 def _to_decimal(value: Fraction) -> Decimal:
@@ -216,13 +206,13 @@ def default_interest(
     for day in [day for day in reductions if day <= first_day]:
         principal -= reductions.pop(day)
     principal = max(principal, ZERO)
-    table = _table(rates)
     if principal == 0:
         return Interest(ZERO, (), False)
-    base_rate_on(first_day, table)  # refuses a first day before the table
+    table = normalized(rates)
+    table.rate_on(first_day)  # refuses a first day before the table
 
     cuts = set(reductions)
-    cuts.update(valid_from for valid_from, _percent in table)
+    cuts.update(table.starts)
     boundary = next_half_year(first_day)
     while boundary <= last_day:
         cuts.add(boundary)
@@ -230,23 +220,28 @@ def default_interest(
     cuts = sorted(day for day in cuts if first_day < day <= last_day)
 
     pieces: list[Piece] = []
+    exact = Fraction(0)
     start = first_day
     for stop in [*cuts, last_day + timedelta(days=1)]:
         if principal > 0 and stop > start:
-            base, provisional = base_rate_on(start, table)
-            piece = Piece(
-                start=start,
-                end=stop - timedelta(days=1),
-                days=(stop - start).days,
-                rate=base + POINTS[debtor],
-                principal=principal,
-                amount=ZERO,
-                provisional=provisional,
+            base, provisional = table.rate_on(start)
+            rate, days = base + POINTS[debtor], (stop - start).days
+            amount = _exact(principal, rate, days, days_in_year(start.year))
+            exact += amount
+            pieces.append(
+                Piece(
+                    start=start,
+                    end=stop - timedelta(days=1),
+                    days=days,
+                    rate=rate,
+                    principal=principal,
+                    amount=_to_decimal(amount),
+                    provisional=provisional,
+                    base_rate=base,
+                )
             )
-            pieces.append(replace(piece, amount=_to_decimal(piece.exact)))
         principal = max(principal - reductions.get(stop, ZERO), ZERO)
         start = stop
-    exact = sum((piece.exact for piece in pieces), Fraction(0))
     return Interest(
         total=round_fraction(exact),
         pieces=tuple(pieces),
@@ -391,26 +386,109 @@ def limitation_date(arose_on: date, *, partial_payments: Iterable[date] = ()) ->
     return end
 
 
-# --- the table, read once -----------------------------------------------------------------
+# --- the interest calculator (SPEC §7, §10) -----------------------------------------------
+
+# The calculator refuses periods no claim can reach, so a typo cannot ask for 8000 years.
+CALCULATOR_UNTIL = date(2099, 12, 31)
 
 
-@functools.cache
-def shipped_base_rates() -> tuple[BaseRate, ...]:
-    """The table that ships with Standing (``data/base_rates.csv``, with sources)."""
-    with DATA.open(encoding="utf-8", newline="") as handle:
-        return tuple(
-            BaseRate(
-                valid_from=date.fromisoformat(row["valid_from"]),
-                percent=Decimal(row["percent"]),
-                source=row["source"],
-            )
-            for row in csv.DictReader(handle)
-        )
+@dataclass(frozen=True)
+class Calculation:
+    """What the Zinsrechner shows: page, API and CLI alike."""
+
+    principal: Decimal
+    debtor: str
+    first_day: date
+    last_day: date
+    interest: Interest
+    flat_fee: Decimal
+    known_until: date
+
+    def as_dict(self) -> dict:
+        """The ``GET /interest`` answer (SPEC §10); amounts and rates as decimal strings."""
+        return {
+            "principal": str(self.principal),
+            "debtor": self.debtor,
+            "from": self.first_day.isoformat(),
+            "to": self.last_day.isoformat(),
+            "interest": str(self.interest.total),
+            "flat_fee": str(self.flat_fee),
+            "provisional": self.interest.provisional,
+            "known_until": self.known_until.isoformat(),
+            "pieces": [
+                {
+                    "from": piece.start.isoformat(),
+                    "to": piece.end.isoformat(),
+                    "days": piece.days,
+                    "rate": str(piece.rate),
+                    "base_rate": str(piece.base_rate),
+                    "amount": str(round_money(piece.amount)),
+                    "amount_exact": exact_string(piece.amount),
+                    "principal": str(piece.principal),
+                    "divisor": piece.divisor,
+                    "provisional": piece.provisional,
+                }
+                for piece in self.interest.pieces
+            ],
+        }
 
 
-def base_rate_table() -> tuple[BaseRate, ...]:
-    """The whole table, sorted: the shipped rows and the rows entered since.
+def exact_string(amount: Decimal, places: int = 6) -> str:
+    """An unrounded piece amount for reading by hand: six decimals, half up."""
+    return str(amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
-    Callers computing many claims read it once and pass it as ``rates=``.
+
+def _parse_day(value, field, errors):
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        errors[field] = [_("Enter a date as YYYY-MM-DD, e.g. 2025-03-01.")]
+        return None
+
+
+def calculate(principal, debtor, first_day, last_day, *, rates=None) -> Calculation:
+    """The calculator: checks what a person typed, then ``default_interest`` and ``flat_fee``.
+
+    Every problem is reported at once, keyed by field (``principal``, ``debtor``, ``from``,
+    ``to``), as a ValidationError.
     """
-    return tuple(sorted(shipped_base_rates(), key=lambda rate: rate.valid_from))
+    errors: dict[str, list[str]] = {}
+    amount = None
+    try:
+        amount = parse_amount(principal if principal not in (None, "") else None, field="principal")
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if debtor not in DEBTORS:
+        errors["debtor"] = [
+            _("Choose the kind of debtor: consumer or business (a company or trader).")
+        ]
+    first = _parse_day(first_day, "from", errors)
+    last = _parse_day(last_day, "to", errors)
+    table = normalized(rates)
+    if first is not None and first < table.starts[0]:
+        errors["from"] = [
+            _("The base-rate table starts on %(start)s; choose a first day from then on.")
+            % {"start": table.starts[0].isoformat()}
+        ]
+    if last is not None and last > CALCULATOR_UNTIL:
+        errors["to"] = [
+            _("Choose a last day up to %(until)s.") % {"until": CALCULATOR_UNTIL.isoformat()}
+        ]
+    if first is not None and last is not None and last < first and "to" not in errors:
+        errors["to"] = [_("The last day must not be before the first day.")]
+    if errors:
+        raise ValidationError(errors)
+    return Calculation(
+        principal=amount,
+        debtor=debtor,
+        first_day=first,
+        last_day=last,
+        interest=default_interest(amount, debtor, first, last, rates=table),
+        flat_fee=flat_fee(debtor),
+        known_until=known_until(table),
+    )
