@@ -10,9 +10,8 @@ that lands).
 
 import logging
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
-from io import BytesIO
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -26,6 +25,8 @@ from django.utils.translation import gettext as _
 
 from standing.accounts.scoping import SYSTEM
 from standing.activity.services import record
+from standing.core import letters as din
+from standing.core.letters import Creditor
 from standing.core.money import format_money
 
 from . import printfile
@@ -43,45 +44,17 @@ def reference(claim) -> str:
     return f"F{claim.pk} {claim.order.number}"
 
 
-def epc_payload(*, name, iban, bic, amount: Decimal, text: str) -> str:
-    """The EPC069-12 "GiroCode" payload (version 002, UTF-8, SEPA credit transfer)."""
-    iban = iban.replace(" ", "").upper()
-    return "\n".join(
-        [
-            "BCD",
-            "002",
-            "1",
-            "SCT",
-            (bic or "").replace(" ", "").upper(),
-            name[:70],
-            iban,
-            f"EUR{amount:.2f}" if amount > 0 else "",
-            "",
-            "",
-            text[:140],
-        ]
-    )
-
-
-def qr_flowable(data: str, size_mm: float, *, error="M", micro=False):
-    import segno
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Image
-
-    buffer = BytesIO()
-    segno.make(data, error=error, micro=micro).save(buffer, kind="png", scale=4, border=2)
-    buffer.seek(0)
-    return Image(buffer, width=size_mm * mm, height=size_mm * mm)
-
-
 def creditor(claim):
-    """Who is owed: the vendor; the operator collects on its behalf to its own account."""
-    company = settings.COMPANY
+    """Who is owed (the vendor) and who collects, to which account (the operator, on the
+    vendor's behalf: vendors carry no address or bank account in Standing yet — when they do,
+    the letter's ``Creditor`` becomes the vendor's here, and nowhere else)."""
+    operator = Creditor.operator()
     return {
         "name": claim.vendor.legal_name or claim.vendor.name,
-        "collector": company["name"],
-        "iban": company["iban"],
-        "bic": company["bic"],
+        "collector": operator.name,
+        "iban": operator.iban,
+        "bic": operator.bic,
+        "letterhead": operator,
     }
 
 
@@ -118,24 +91,24 @@ def letter_text(letter) -> dict:
         "creditor": creditor(claim)["name"],
         "since": date_format(claim.overdue_since),
     }
-    rows = [(_("Open principal"), money(letter.principal))]
+    amounts = [(_("Open principal"), letter.principal)]
     if letter.costs:
-        rows.append((_("Return debit and chargeback costs"), money(letter.costs)))
+        amounts.append((_("Return debit and chargeback costs"), letter.costs))
     if letter.interest:
-        rows.append((_("Default interest (§ 288 BGB)"), money(letter.interest)))
+        amounts.append((_("Default interest (§ 288 BGB)"), letter.interest))
     if letter.fees:
-        rows.append((_("Dunning fees"), money(letter.fees)))
-    rows.append((_("Total"), money(letter.total)))
+        amounts.append((_("Dunning fees"), letter.fees))
+    amounts.append((_("Total"), letter.total))
+    rows = [(label, money(amount)) for label, amount in amounts]
     pieces = [
-        _("%(from)s–%(to)s: %(days)s days at %(rate)s %% on %(principal)s = %(amount)s")
-        % {
-            "from": p["from"],
-            "to": p["to"],
-            "days": p["days"],
-            "rate": p["rate"],
-            "principal": money(Decimal(p["principal"])),
-            "amount": money(Decimal(p["amount"])),
-        }
+        [
+            date_format(date.fromisoformat(p["from"])),
+            date_format(date.fromisoformat(p["to"])),
+            p["days"],
+            f"{p['rate']} %",
+            money(Decimal(p["principal"])),
+            money(Decimal(p["amount"])),
+        ]
         for p in interest_pieces(claim, letter.on)
     ]
     deadline = _("Please pay the total by %(deadline)s.") % {
@@ -158,6 +131,7 @@ def letter_text(letter) -> dict:
         "salutation": _("Dear %(name)s,") % {"name": claim.customer.full_name},
         "intro": intro,
         "rows": rows,
+        "amounts": amounts,
         "pieces": pieces,
         "deadline": deadline,
         "pay": pay,
@@ -171,72 +145,65 @@ def letter_text(letter) -> dict:
 
 
 def render_letter(letter) -> bytes:
-    """The letter as a one-page DIN 5008 PDF."""
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Spacer, Table
-
-    from standing.billing.pdf import BODY, CELL, CELL_R, recipient_lines
-    from standing.billing.pdf import render_letter as din5008
-
+    """The letter as a one-page DIN 5008 PDF (the shared letter module)."""
     claim = letter.claim
     with translation.override(letter.language):
         text = letter_text(letter)
-        info = [
-            (_("Customer number"), claim.customer.number),
-            (_("Order"), claim.order.number),
-            (_("Claim"), str(claim.pk)),
-            (_("Date"), date_format(letter.on, "d.m.Y")),
-        ]
-        table = Table(
-            [[Paragraph(label, CELL), Paragraph(value, CELL_R)] for label, value in text["rows"]],
-            colWidths=[110 * mm, 35 * mm],
-        )
-        table.setStyle(
-            [
-                ("LINEABOVE", (0, -1), (-1, -1), 0.6, "black"),
-                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
-            ]
-        )
-        flow = [
-            Paragraph(text["salutation"], BODY),
-            Spacer(1, 3 * mm),
-            Paragraph(text["intro"], BODY),
-            Spacer(1, 2 * mm),
-            table,
+        cred = creditor(claim)
+        body = [
+            din.Text(text["salutation"]),
+            din.Space(3),
+            din.Text(text["intro"]),
+            din.Space(2),
+            din.Totals(text["amounts"]),
         ]
         if text["pieces"]:
-            flow.append(Spacer(1, 1 * mm))
-            flow += [Paragraph(p, CELL) for p in text["pieces"][:6]]
-        flow += [Spacer(1, 3 * mm), Paragraph(text["deadline"], BODY), Spacer(1, 2 * mm)]
+            body += [
+                din.Space(2),
+                din.Items(
+                    [_("From"), _("To"), _("Days"), _("Rate"), _("Principal"), _("Interest")],
+                    text["pieces"][:6],
+                    widths_mm=[None, 24, 14, 18, 26, 24],
+                    align="LLRRRR",
+                ),
+            ]
+        body += [din.Space(3), din.Text(text["deadline"])]
+        if text["pay"]:
+            body.append(din.Text(text["pay"]))
+        body.append(din.Text(text["transfer"]))
         codes = []
         if text["link"]:
-            flow.append(Paragraph(text["pay"], CELL))
-            codes.append(qr_flowable(text["link"], 26))
-        flow.append(Paragraph(text["transfer"], CELL))
-        cred = creditor(claim)
+            codes.append(din.QRCode(text["link"], size_mm=26, caption=_("Pay online")))
         codes.append(
-            qr_flowable(
-                epc_payload(
-                    name=cred["collector"],
-                    iban=cred["iban"],
-                    bic=cred["bic"],
-                    amount=letter.total,
-                    text=reference(claim),
-                ),
-                26,
+            din.girocode(
+                cred["letterhead"],
+                letter.total,
+                reference(claim),
+                size_mm=26,
+                caption=_("GiroCode (bank transfer)"),
             )
         )
-        labels = ([_("Pay online")] if text["link"] else []) + [_("GiroCode (bank transfer)")]
-        flow += [
-            Spacer(1, 2 * mm),
-            Table([codes, [Paragraph(lbl, CELL) for lbl in labels]], hAlign="LEFT"),
-            Spacer(1, 2 * mm),
-            Paragraph(text["closing"], BODY),
-            Spacer(1, 3 * mm),
-            Paragraph(text["regards"], BODY),
-            Paragraph(text["signature"], BODY),
-        ]
-        return din5008(recipient_lines(claim.customer), info, text["subject"], flow)
+        body += [din.Space(2), din.Row(codes), din.Text(text["closing"])]
+        body.append(din.Closing(text["regards"], text["signature"]))
+        document = din.Letter(
+            creditor=cred["letterhead"],
+            recipient=din.recipient_lines(claim.customer),
+            subject=text["subject"],
+            body=body,
+            info=[
+                (_("Customer number"), claim.customer.number),
+                (_("Order"), claim.order.number),
+                (_("Claim"), str(claim.pk)),
+                (_("Date"), date_format(letter.on, "d.m.Y")),
+            ],
+            reference=[
+                (_("Creditor"), cred["name"][:40]),
+                (_("Order of"), date_format(timezone.localtime(claim.order.created_at).date())),
+                (_("Your reference"), reference(claim)),
+            ],
+            language=letter.language,
+        )
+        return din.render(document)
 
 
 # --- the payment link -------------------------------------------------------------------------
@@ -292,54 +259,60 @@ def make_pdf(letter) -> bool:
 
 
 def send_email(letter) -> bool:
-    """Email the letter once: claimed by a conditional update before sending (a crash while
-    sending leaves it ``sending``, visible, never sent twice)."""
+    """Hand the letter to the outbox once (the email with the PDF and the payment link), and
+    keep the PDF among the customer's documents. The conditional update and the outbox row
+    are one transaction: a task that runs twice queues one email; the outbox sends it, with
+    retries, and shows its state on the card."""
+    from standing.customers import outbox
+    from standing.customers.models import CustomerFile
+
     customer = letter.claim.customer
-    if not customer.email:
-        Letter.objects.filter(pk=letter.pk, email_state=DeliveryState.PENDING).update(
-            email_state=DeliveryState.NO_EMAIL
+    with transaction.atomic():
+        if not customer.email:
+            Letter.objects.filter(pk=letter.pk, email_state=DeliveryState.PENDING).update(
+                email_state=DeliveryState.NO_EMAIL
+            )
+            return False
+        queued = Letter.objects.filter(pk=letter.pk, email_state=DeliveryState.PENDING).update(
+            email_state=DeliveryState.QUEUED, emailed_at=timezone.now()
         )
-        return False
-    claimed = Letter.objects.filter(pk=letter.pk, email_state=DeliveryState.PENDING).update(
-        email_state=DeliveryState.SENDING
-    )
-    if not claimed:
-        return False
-    letter.refresh_from_db(fields=["pdf"])
-    with translation.override(letter.language):
-        text = letter_text(letter)
-        body = "\n\n".join(
-            [
-                text["salutation"],
-                text["intro"],
-                "\n".join(f"{label}: {value}" for label, value in text["rows"]),
-                text["deadline"],
-                text["pay"],
-                text["transfer"],
-                text["closing"],
-                f"{text['regards']}\n{text['signature']}",
-            ]
+        if not queued:
+            return False
+        letter.refresh_from_db(fields=["pdf"])
+        with translation.override(letter.language):
+            text = letter_text(letter)
+            body = "\n\n".join(
+                part
+                for part in [
+                    text["salutation"],
+                    text["intro"],
+                    "\n".join(f"{label}: {value}" for label, value in text["rows"]),
+                    text["deadline"],
+                    text["pay"],
+                    text["transfer"],
+                    text["closing"],
+                    f"{text['regards']}\n{text['signature']}",
+                ]
+                if part
+            )
+            name = letter.pdf.name.rsplit("/", 1)[-1]
+        document = CustomerFile.objects.create(
+            customer=customer,
+            file=letter.pdf.name,
+            name=name,
+            content_type="application/pdf",
+            size=letter.pdf.size,
         )
-        email = EmailMessage(text["subject"], body, settings.DEFAULT_FROM_EMAIL, [customer.email])
-    with letter.pdf.open("rb") as fh:
-        email.attach(letter.pdf.name.rsplit("/", 1)[-1], fh.read(), "application/pdf")
-    try:
-        email.send()
-    except OSError as error:
-        Letter.objects.filter(pk=letter.pk).update(email_state=DeliveryState.FAILED)
-        log.warning("dunning letter %s: email failed: %s", letter.pk, error)
-        return False
-    Letter.objects.filter(pk=letter.pk).update(
-        email_state=DeliveryState.SENT, emailed_at=timezone.now()
-    )
-    record(
-        customer,
-        None,
-        "claim.letter_sent",
-        _("Dunning letter %(level)s for order %(order)s emailed")
-        % {"level": letter.level, "order": letter.claim.order.number},
-        after={"claim": letter.claim_id, "letter": letter.pk},
-    )
+        message = outbox.enqueue(customer, text["subject"], body, attachments=[document])
+        Letter.objects.filter(pk=letter.pk).update(message=message)
+        record(
+            customer,
+            None,
+            "claim.letter_sent",
+            _("Dunning letter %(level)s for order %(order)s sent by email")
+            % {"level": letter.level, "order": letter.claim.order.number},
+            after={"claim": letter.claim_id, "letter": letter.pk, "message": message.pk},
+        )
     return True
 
 

@@ -284,9 +284,7 @@ class DunningRun(models.Model):
 
 class DeliveryState(models.TextChoices):
     PENDING = "pending", _("pending")
-    SENDING = "sending", _("sending")
-    SENT = "sent", _("sent")
-    FAILED = "failed", _("failed")
+    QUEUED = "queued", _("handed to the outbox")
     NO_EMAIL = "no_email", _("no email address")
 
 
@@ -316,6 +314,10 @@ class Letter(models.Model):
         max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # The email in the customer's outbox (its state: queued, sent, failed).
+    message = models.ForeignKey(
+        "customers.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

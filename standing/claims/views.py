@@ -138,7 +138,7 @@ def detail(request, claim_id):
         "dunned": services.is_dunned(claim),
         "actions": services.allowed_actions(claim, actor, today),
         "timeline": _timeline(claim, actor),
-        "letters": Letter.objects.filter(claim=claim).order_by("level"),
+        "letters": Letter.objects.filter(claim=claim).select_related("message").order_by("level"),
         "ledger": ClaimEntry.objects.filter(claim=claim),
         "pieces": (latest.details.get("pieces") or []) if latest else [],
         "comments": scoped(ClaimComment.objects.filter(claim=claim), actor),
@@ -209,7 +209,7 @@ def run_detail(request, run_id):
     actor = acting(request, *BACK_OFFICE)
     run = _run(actor, run_id)
     letters = scoped(Letter.objects.filter(run=run), actor).select_related(
-        "claim__order", "claim__customer"
+        "claim__order", "claim__customer", "message"
     )
     page = Paginator(letters.order_by("pk"), 50).get_page(request.GET.get("page"))
     return render(

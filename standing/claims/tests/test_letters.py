@@ -12,6 +12,7 @@ from django.core import mail
 from standing.claims import letters
 from standing.claims import run as dunning
 from standing.claims.models import Claim, DeliveryState, DunningRun, Letter
+from standing.core.letters import page_count
 from standing.payments.models import LinkStatus
 from standing.payments.services import sandbox_pay
 
@@ -40,9 +41,12 @@ def test_each_letter_is_rendered_and_emailed_once(lettered):
     outcome, claims = lettered
     assert outcome.summary["letters_1"] == 2
     letter = Letter.objects.get(claim=claims[0])
-    assert letter.rendered_at and letter.pdf and letter.email_state == DeliveryState.SENT
+    assert letter.rendered_at and letter.pdf and letter.email_state == DeliveryState.QUEUED
+    assert letter.message.status == "sent"  # through the customers' outbox
     pdf = letter.pdf.read()
-    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type /Page\b", pdf)) == 1
+    assert pdf.startswith(b"%PDF") and page_count(pdf) == 1
+    # Kept on the customer card among the documents, too.
+    assert claims[0].customer.files.filter(name__endswith=".pdf").count() == 1
     body = text_of(pdf)
     assert claims[0].order.number in body and "Autovermietung Nord GmbH" in body
     assert "100,00" in body  # the open principal, in the letter's language (German)
@@ -65,19 +69,6 @@ def test_the_run_writes_one_merged_print_file(lettered):
     assert merged.startswith(b"%PDF") and merged.rstrip().endswith(b"%%EOF")
     assert len(re.findall(rb"/Type /Page\b", merged)) == 2
     assert re.search(rb"/Type /Pages /Count 2", merged)
-
-
-def test_the_epc_payload_follows_the_girocode_layout():
-    payload = letters.epc_payload(
-        name="Standing Demo GmbH",
-        iban="DE89 3704 0044 0532 0130 00",
-        bic="COBADEFFXXX",
-        amount=Decimal("103.52"),
-        text="F12 AN-2026-0004",
-    ).split("\n")
-    assert payload[:4] == ["BCD", "002", "1", "SCT"]
-    assert payload[5:8] == ["Standing Demo GmbH", "DE89370400440532013000", "EUR103.52"]
-    assert payload[10] == "F12 AN-2026-0004" and len(payload) == 11
 
 
 def test_paying_the_link_closes_the_claim(lettered):
