@@ -165,24 +165,23 @@ def amounts_of(claim, as_of: date, ledger=None) -> Amounts:
 def interest_through(claim, installments, last_day: date, rates=None):
     """Default interest on the claim's open principal through ``last_day``: each overdue
     installment from its own first day of default (never before the claim's), on its part
-    still open; the exact pieces of all of them are summed and rounded once (law module).
+    still open; the law module sums the exact pieces of all of them and rounds once.
 
     Returns (total, pieces, provisional). Payments already made lower the principal for the
-    whole period: Standing never claims more interest than is owed.
+    whole period: Standing never claims more interest than is owed. ``rates``: the base-rate
+    table read once for a batch (``law.RateTable``).
     """
-    pieces, provisional = [], False
+    results = []
     for inst in installments:
         if not counts(inst, claim.order, last_day):
             continue
-        open_part = inst.amount - inst.paid_amount
         first = law.first_day_of_default(debtor=claim.debtor, due_date=inst.due_date)
         if claim.default_since and first < claim.default_since:
             first = claim.default_since
-        result = law.default_interest(open_part, claim.debtor, first, last_day, rates=rates)
-        pieces.extend(result.pieces)
-        provisional = provisional or result.provisional
-    total = round_money(sum((p.amount for p in pieces), Decimal(0)))
-    return total, pieces, provisional
+        open_part = inst.amount - inst.paid_amount
+        results.append(law.default_interest(open_part, claim.debtor, first, last_day, rates=rates))
+    interest = law.combined(results)
+    return interest.total, list(interest.pieces), interest.provisional
 
 
 def pieces_json(pieces):

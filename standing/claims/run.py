@@ -325,6 +325,7 @@ def book(pks, level, as_of, settings, run_record) -> list[int]:
     """Book interest (through ``as_of``) and fees for the claims ``pks`` just moved to a
     letter (level 1, 2) or the handover (3), and make their letters. Returns the letter ids."""
     letter_ids = []
+    rates = law.RateTable(law.base_rate_table()) if pks else None
     for start in range(0, len(pks), CHUNK):
         chunk = pks[start : start + CHUNK]
         claims = list(
@@ -344,7 +345,7 @@ def book(pks, level, as_of, settings, run_record) -> list[int]:
         )
         entries = []
         for claim in claims:
-            entries += _entries(claim, level, as_of, settings, booked, flat_charged)
+            entries += _entries(claim, level, as_of, settings, booked, flat_charged, rates)
         ClaimEntry.objects.bulk_create(entries)
         if level in (1, 2):
             ledger = {k: {} for k in EntryKind.values}
@@ -362,9 +363,9 @@ def book(pks, level, as_of, settings, run_record) -> list[int]:
     return letter_ids
 
 
-def _entries(claim, level, as_of, settings, booked, flat_charged):
+def _entries(claim, level, as_of, settings, booked, flat_charged, rates):
     installments = list(claim.order.installments.all())
-    total, pieces, provisional = interest_through(claim, installments, as_of)
+    total, pieces, provisional = interest_through(claim, installments, as_of, rates=rates)
     entries = []
     more = round_money(total - (booked.get(claim.pk) or ZERO))
     if more > 0:
