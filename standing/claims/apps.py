@@ -20,12 +20,15 @@ class ClaimsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from standing.accounts.models import Role
+        from standing.core.bench import BENCHES
+        from standing.core.bench import register as register_bench
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
         from standing.core.tick import TICK_JOBS, register
         from standing.customers.panels import Panel
         from standing.customers.panels import register as register_panel
 
+        from .bench import bench_claims
         from .demo import demo_claims, demo_collection_settings
         from .panels import claims_context
 
@@ -33,6 +36,8 @@ class ClaimsConfig(AppConfig):
         entry = (_("Claims"), "claims:list", {Role.ADMIN, Role.SUPPORT, Role.VENDOR})
         if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
             NAVIGATION.append(entry)
+        if "claims" not in BENCHES:
+            register_bench("claims", bench_claims)
         if demo_claims not in DEMO_STEPS:
             # The settings come before the demo orders, whose events open the claims.
             DEMO_STEPS.insert(0, demo_collection_settings)

@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.utils import timezone
 
+from standing.core.bench import BENCHES
 from standing.core.pagination import EstimatingPaginator
 from standing.customers.management.commands.demo import FIRST, LAST
 from standing.customers.models import Customer, CustomerStatus
@@ -35,8 +36,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "-o", "--output", default=str(settings.VAR_DIR / "bench" / "results.json")
         )
+        parser.add_argument(
+            "--only",
+            choices=sorted(BENCHES),
+            help="run only this benchmark of another app (default: the customer list)",
+        )
+        parser.add_argument("--orders", type=int, default=1_000_000, help="--only claims")
+        parser.add_argument("--due", type=int, default=100_000, help="--only claims")
+        parser.add_argument("--letters", type=int, default=10_000, help="--only claims")
 
     def handle(self, customers, repeat, output, **options):
+        if options.get("only"):
+            name = options["only"]
+            figures = BENCHES[name](self, {"repeat": repeat, **options})
+            self.write(output, figures, key=name)
+            return
         loaded = self.load(customers)
         sample = Customer.objects.filter(number__startswith="B-").order_by("?").first()
         qs = Customer.objects.all()
@@ -118,13 +132,13 @@ class Command(BaseCommand):
         batch.clear()
         return n
 
-    def write(self, output, data):
+    def write(self, output, data, key="customers"):
         from pathlib import Path
 
         path = Path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
         existing = json.loads(path.read_text()) if path.exists() else {}
-        existing[f"customers/{connection.vendor}"] = {
+        existing[f"{key}/{connection.vendor}"] = {
             **data,
             "measured_at": timezone.now().isoformat(),
         }
