@@ -184,6 +184,15 @@ def interest_through(claim, installments, last_day: date, rates=None):
     return interest.total, list(interest.pieces), interest.provisional
 
 
+def accrued_interest(claim, as_of: date, rates=None):
+    """The default interest owed on ``as_of`` (booked or not) as the law module's
+    ``Interest``, for pages that show its pieces (``law/_pieces.html``)."""
+    total, pieces, provisional = interest_through(
+        claim, list(claim.order.installments.all()), as_of, rates=rates
+    )
+    return law.Interest(total=total, pieces=tuple(pieces), provisional=provisional)
+
+
 def pieces_json(pieces):
     return [
         {

@@ -19,7 +19,7 @@ from standing.activity.models import ActivityRecord
 from standing.core.errors import DomainError
 
 from . import services
-from .amounts import amounts_of
+from .amounts import accrued_interest, amounts_of
 from .lifecycle import CLAIMS
 from .models import Claim, ClaimComment, ClaimEntry, ClaimStatus, DunningRun, Letter, Visibility
 
@@ -129,7 +129,6 @@ def detail(request, claim_id):
     )
     today = services.today()
     owed = amounts_of(claim, today)
-    latest = claim.entries.filter(kind="interest").order_by("-on", "-id").first()
     context = {
         "claim": claim,
         "owed": owed,
@@ -140,7 +139,7 @@ def detail(request, claim_id):
         "timeline": _timeline(claim, actor),
         "letters": Letter.objects.filter(claim=claim).select_related("message").order_by("level"),
         "ledger": ClaimEntry.objects.filter(claim=claim),
-        "pieces": (latest.details.get("pieces") or []) if latest else [],
+        "interest": accrued_interest(claim, today) if claim.default_since else None,
         "comments": scoped(ClaimComment.objects.filter(claim=claim), actor),
         "visibilities": Visibility.choices
         if actor.is_staff
