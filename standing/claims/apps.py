@@ -38,6 +38,10 @@ class ClaimsConfig(AppConfig):
             NAVIGATION.append(entry)
         if "claims" not in BENCHES:
             register_bench("claims", bench_claims)
+        from standing.core.views import SETTINGS_SECTIONS
+
+        if "claims/settings_section.html" not in SETTINGS_SECTIONS:
+            SETTINGS_SECTIONS.append("claims/settings_section.html")
         if demo_claims not in DEMO_STEPS:
             # The settings come before the demo orders, whose events open the claims.
             DEMO_STEPS.insert(0, demo_collection_settings)

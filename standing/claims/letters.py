@@ -68,29 +68,75 @@ def interest_pieces(claim, through):
     return (entry.details.get("pieces") or []) if entry else []
 
 
-def letter_text(letter) -> dict:
+# What a template may use: {name}, {order}, {order_date}, {product}, {creditor}, {since},
+# {deadline}, {total}.
+PLACEHOLDERS = ("name", "order", "order_date", "product", "creditor", "since", "deadline", "total")
+
+
+def default_words(level) -> dict:
+    """The words of a letter when no operator admin has changed them (in the active language)."""
+    return {
+        "subject": _("Payment reminder: order {order}")
+        if level == 1
+        else _("Second reminder: order {order}"),
+        "intro": _(
+            "for your order {order} of {order_date} ({product}) with {creditor}, the following "
+            "amount has been overdue since {since}:"
+        ),
+        "closing": _("If you have paid in the meantime, please disregard this letter.")
+        if level == 1
+        else _(
+            "If we do not receive the payment by {deadline}, we will hand the claim over to a "
+            "collection agency, which will cause further costs. If you have paid in the "
+            "meantime, please disregard this letter."
+        ),
+    }
+
+
+def words(level, language) -> dict:
+    """The letter's words: the operator's template for this level and language, or the
+    defaults."""
+    from .models import LetterTemplate
+
+    found = LetterTemplate.objects.filter(level=level, language=language).first()
+    if found is None:
+        return default_words(level)
+    return {"subject": found.subject, "intro": found.intro, "closing": found.closing}
+
+
+class _Values(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def fill(text, values) -> str:
+    """``text`` with its placeholders filled (an unknown one stays as written)."""
+    try:
+        return text.format_map(_Values(values))
+    except (ValueError, IndexError):
+        return text
+
+
+def letter_text(letter, template=None) -> dict:
     """Everything the letter and its email say, in the letter's language (call inside
-    ``translation.override``)."""
+    ``translation.override``). ``template``: words to use instead of the stored ones (the
+    preview of an edited template)."""
     claim = letter.claim
     order = claim.order
     item = order.items.first()
     link = claim.offer_link.payment_url if claim.offer_link_id else ""
-    subject = (
-        _("Payment reminder: order %(order)s")
-        if letter.level == 1
-        else _("Second reminder: order %(order)s")
-    ) % {"order": order.number}
     money = lambda amount: format_money(amount)  # noqa: E731
-    intro = _(
-        "for your order %(order)s of %(date)s (%(product)s) with %(creditor)s, the following "
-        "amount has been overdue since %(since)s:"
-    ) % {
+    values = {
+        "name": claim.customer.full_name,
         "order": order.number,
-        "date": date_format(timezone.localtime(order.created_at).date()),
+        "order_date": date_format(timezone.localtime(order.created_at).date()),
         "product": item.name if item else "—",
         "creditor": creditor(claim)["name"],
         "since": date_format(claim.overdue_since),
+        "deadline": date_format(letter.deadline),
+        "total": money(letter.total),
     }
+    chosen = template or words(letter.level, letter.language)
     amounts = [(_("Open principal"), letter.principal)]
     if letter.costs:
         amounts.append((_("Return debit and chargeback costs"), letter.costs))
@@ -114,11 +160,6 @@ def letter_text(letter) -> dict:
     deadline = _("Please pay the total by %(deadline)s.") % {
         "deadline": date_format(letter.deadline)
     }
-    if letter.level == 2:
-        deadline += " " + _(
-            "If we do not receive the payment by then, we will hand the claim over to a "
-            "collection agency, which will cause further costs."
-        )
     pay = _("Pay online: %(link)s") % {"link": link} if link else ""
     transfer = _('Or transfer it to %(name)s, IBAN %(iban)s, BIC %(bic)s, reference "%(ref)s".') % {
         "name": creditor(claim)["collector"],
@@ -127,9 +168,9 @@ def letter_text(letter) -> dict:
         "ref": reference(claim),
     }
     return {
-        "subject": subject,
+        "subject": fill(chosen["subject"], values),
         "salutation": _("Dear %(name)s,") % {"name": claim.customer.full_name},
-        "intro": intro,
+        "intro": fill(chosen["intro"], values),
         "rows": rows,
         "amounts": amounts,
         "pieces": pieces,
@@ -137,18 +178,18 @@ def letter_text(letter) -> dict:
         "pay": pay,
         "link": link,
         "transfer": transfer,
-        "closing": _("If you have paid in the meantime, please disregard this letter."),
+        "closing": fill(chosen["closing"], values),
         "regards": _("Kind regards"),
         "signature": _("%(collector)s on behalf of %(creditor)s")
         % {"collector": creditor(claim)["collector"], "creditor": creditor(claim)["name"]},
     }
 
 
-def render_letter(letter) -> bytes:
+def render_letter(letter, template=None) -> bytes:
     """The letter as a one-page DIN 5008 PDF (the shared letter module)."""
     claim = letter.claim
     with translation.override(letter.language):
-        text = letter_text(letter)
+        text = letter_text(letter, template)
         cred = creditor(claim)
         body = [
             din.Text(text["salutation"]),

@@ -371,3 +371,30 @@ class ClaimComment(models.Model):
     def vendor_scope(vendor_id):
         # A vendor never sees internal support comments.
         return Q(claim__vendor_id=vendor_id, visibility=Visibility.VENDOR)
+
+
+class LetterTemplate(models.Model):
+    """The words of a dunning letter an operator admin may change (subject, opening and closing
+    paragraph) per level and language; the amounts, the interest pieces, the deadline, the
+    payment link and the GiroCode are always the letter's own. ``{placeholders}`` are filled
+    from the claim (``letters.PLACEHOLDERS``)."""
+
+    level = models.PositiveSmallIntegerField(_("level"))
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=200)
+    intro = models.TextField(_("opening paragraph"))
+    closing = models.TextField(_("closing paragraph"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter template")
+        constraints = [
+            models.UniqueConstraint(fields=["level", "language"], name="letter_template_once"),
+            models.CheckConstraint(condition=Q(level__in=[1, 2]), name="letter_template_level"),
+        ]
+
+    def __str__(self):
+        return f"{self.level}/{self.language}"

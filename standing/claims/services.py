@@ -678,3 +678,59 @@ def claim_list(
     if amount_max is not None:
         queryset = queryset.filter(open_total__lte=amount_max)
     return queryset.select_related("order", "customer", "vendor")
+
+
+# --- the letters' words (operator admins) -------------------------------------------------
+
+
+def save_template(actor, *, level, language, subject, intro, closing):
+    """Store the words of the letters of ``level`` in ``language``; refuses unknown
+    placeholders and broken braces with a message that lists the ones to use."""
+    import string
+
+    from django.conf import settings as django_settings
+
+    from .letters import PLACEHOLDERS
+    from .models import LetterTemplate
+
+    require(actor, Role.ADMIN)
+    errors = {}
+    if level not in (1, 2):
+        errors["level"] = [_("The level is 1 or 2.")]
+    if language not in dict(django_settings.LANGUAGES):
+        errors["language"] = [_("Unknown language.")]
+    values = {"subject": subject, "intro": intro, "closing": closing}
+    limits = {"subject": 200, "intro": 2000, "closing": 2000}
+    for field, text in values.items():
+        text = (text or "").strip()
+        values[field] = text
+        if not text:
+            errors[field] = [_("This text must not be empty.")]
+            continue
+        if len(text) > limits[field]:
+            errors[field] = [_("At most %(n)s characters, please.") % {"n": limits[field]}]
+            continue
+        try:
+            names = {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+        except ValueError:
+            names = None
+        if names is None or not names <= set(PLACEHOLDERS):
+            errors[field] = [
+                _("Use only these placeholders in braces: %(names)s (a brace alone: {{ or }}).")
+                % {"names": ", ".join("{" + p + "}" for p in PLACEHOLDERS)}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    found, _created = LetterTemplate.objects.update_or_create(
+        level=level, language=language, defaults={**values, "updated_by": actor.user}
+    )
+    record(
+        None,
+        actor,
+        "claims.letter_template_changed",
+        _("Words of dunning letter %(level)s (%(language)s) changed")
+        % {"level": level, "language": language},
+        after={"level": level, "language": language, **values},
+        internal=True,
+    )
+    return found

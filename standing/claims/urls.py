@@ -11,4 +11,5 @@ urlpatterns = [
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("runs/<int:run_id>/print.pdf", views.run_print_file, name="run_print"),
+    path("letters/<int:level>/<str:language>/", views.letter_template, name="letter_template"),
 ]

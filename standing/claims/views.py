@@ -2,7 +2,7 @@
 ledger, comments and actions, the letters' PDFs, and the dunning runs. Thin: the rules are in
 ``services``; every query goes through ``accounts.scoping`` (another vendor's claim: 404)."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib import messages
@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -18,6 +20,7 @@ from standing.accounts.scoping import BACK_OFFICE, acting, get_scoped, scoped
 from standing.activity.models import ActivityRecord
 from standing.core.errors import DomainError
 
+from . import run as dunning
 from . import services
 from .amounts import accrued_interest, amounts_of
 from .lifecycle import CLAIMS
@@ -241,3 +244,69 @@ SUMMARY = (
     "on_hold",
     "blocked",
 )
+
+
+@login_required
+def letter_template(request, level, language):
+    """An operator admin changes the words of a dunning letter, with a PDF preview on the
+    newest claim (nothing is stored by the preview)."""
+    from django.conf import settings as django_settings
+    from django.http import HttpResponse
+
+    from .letters import PLACEHOLDERS, render_letter, words
+
+    actor = acting(request, "admin")
+    if level not in (1, 2) or language not in dict(django_settings.LANGUAGES):
+        raise Http404("no such letter")
+    with translation.override(language):
+        current = {k: str(v) for k, v in words(level, language).items()}
+    values = {k: request.POST.get(k, current[k]) for k in ("subject", "intro", "closing")}
+    errors = {}
+    if request.method == "POST":
+        if request.POST.get("preview"):
+            sample = _sample_letter(level, language)
+            if sample is None:
+                messages.error(request, _("There is no claim yet to show a preview with."))
+            else:
+                pdf = render_letter(sample, template=values)
+                return HttpResponse(pdf, content_type="application/pdf")
+        else:
+            try:
+                services.save_template(actor, level=level, language=language, **values)
+            except ValidationError as error:
+                errors = error.message_dict
+            else:
+                messages.success(request, _("The letter's words are saved."))
+                return redirect("claims:letter_template", level=level, language=language)
+    return render(
+        request,
+        "claims/letter_template.html",
+        {
+            "level": level,
+            "language": language,
+            "values": values,
+            "errors": errors,
+            "placeholders": PLACEHOLDERS,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _sample_letter(level, language):
+    """An unsaved letter on the newest claim, for the preview."""
+    claim = Claim.objects.select_related("order", "customer", "vendor", "offer_link").first()
+    if claim is None:
+        return None
+    owed = amounts_of(claim, services.today())
+    return Letter(
+        claim=claim,
+        level=level,
+        on=services.today(),
+        principal=owed.principal,
+        costs=owed.cancellation_costs,
+        interest=owed.open_interest,
+        fees=owed.fees - owed.paid_costs,
+        total=owed.open_total,
+        deadline=services.today() + timedelta(days=dunning.PAYMENT_DAYS),
+        language=language,
+    )

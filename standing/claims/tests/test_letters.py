@@ -99,3 +99,49 @@ def test_a_partial_payment_goes_to_costs_then_interest_then_principal(lettered):
     )
     claim.refresh_from_db()
     assert claim.status == "dunning_1"  # no level is skipped by a partial payment
+
+
+def test_english_speaking_customers_get_english_letters(
+    collection, make_order, event, customer_factory, vendor1, django_capture_on_commit_callbacks
+):
+    collection(first_letter_after_days=0, auto_handover=True)
+    order = make_order(customer=customer_factory(vendor=vendor1, language="en"))
+    event(order, "payment_failed", D0, installment=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        dunning.run(date(2026, 2, 2))
+    letter = Letter.objects.get(claim__order=order)
+    assert letter.language == "en"
+    body = text_of(letter.pdf.read())
+    assert "Payment reminder" in body and "100.00" in body
+
+
+def test_admins_change_the_words_with_a_preview(admin_user, support_user, lettered):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin_user)
+    url = "/claims/letters/1/de/"
+    page = client.get(url)
+    assert page.status_code == 200 and "{order}" in page.content.decode()
+    preview = client.post(
+        url,
+        {
+            "subject": "Erinnerung {order}",
+            "intro": "Offen seit {since}:",
+            "closing": "Danke.",
+            "preview": "1",
+        },
+    )
+    assert preview["Content-Type"] == "application/pdf" and b"Erinnerung C-" in preview.content
+    refused = client.post(url, {"subject": "{unknown}", "intro": "x", "closing": "y"})
+    assert refused.status_code == 400 and "{order}" in refused.content.decode()
+    saved = client.post(
+        url, {"subject": "Erinnerung {order}", "intro": "Offen:", "closing": "Danke."}
+    )
+    assert saved.status_code == 302
+    claim = lettered[1][0]
+    letter = Letter.objects.get(claim=claim)
+    assert letters.letter_text(letter)["subject"] == f"Erinnerung {claim.order.number}"
+    support = Client()
+    support.force_login(support_user)
+    assert support.get(url).status_code == 403
