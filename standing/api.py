@@ -108,6 +108,7 @@ def register_routers():
     from standing.blocks.api import router as blocks
     from standing.customers.api import router as customers
     from standing.deposits.api import router as deposits
+    from standing.law.api import router as law
     from standing.orders.api import customer_orders
     from standing.orders.api import router as orders
     from standing.rentals.api import customer_router as customer_rentals
@@ -124,6 +125,7 @@ def register_routers():
     api.add_router("/customers", customer_rentals)
     api.add_router("/rentals", rentals)
     api.add_router("/registrations", registrations)
+    api.add_router("/interest", law)
 
 
 register_routers()

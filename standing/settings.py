@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "standing.orders",
     "standing.rentals",
     "standing.screening",
+    "standing.law",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("standing.deposits.urls")),
     path("", include("standing.orders.urls")),
     path("blocks/", include("standing.blocks.urls")),
+    path("interest/", include("standing.law.urls")),
     path("", include("standing.screening.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
