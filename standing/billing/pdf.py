@@ -12,7 +12,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -20,6 +20,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table
+
+from standing.core.money import format_money
 
 PAGE_W, PAGE_H = A4
 LEFT, RIGHT = 25 * mm, 20 * mm
@@ -33,9 +35,8 @@ CELL_R = ParagraphStyle("cell_r", parent=CELL, alignment=TA_RIGHT)
 
 
 def money(amount: Decimal, currency="EUR") -> str:
-    """German notation: 1.234,56 €."""
-    text = f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    return f"{text} {'€' if currency == 'EUR' else currency}"
+    """In the letter's language: 1.234,56 € in German."""
+    return format_money(amount, currency=currency)
 
 
 def _company():
@@ -93,8 +94,8 @@ def _draw_footer(canvas, doc):
         [c["bank"], f"IBAN {c['iban']}", f"BIC {c['bic']}"],
         [
             c["register"],
-            f"{_('VAT ID')} {c['vat_id']}",
-            f"{_('Managing directors')}: {c['managing_directors']}",
+            _("VAT ID %(id)s") % {"id": c["vat_id"]},
+            _("Managing directors: %(names)s") % {"names": c["managing_directors"]},
         ],
     ]
     canvas.saveState()
@@ -157,7 +158,12 @@ def recipient_lines(customer):
 
 
 def render_document(document) -> bytes:
-    """The PDF of an invoice or receipt ("Beleg")."""
+    """The PDF of an invoice or receipt ("Beleg"), in the customer's language."""
+    with translation.override(document.customer.language or settings.LANGUAGE_CODE):
+        return _render_document(document)
+
+
+def _render_document(document) -> bytes:
     customer = document.customer
     issued = timezone.localtime(document.issued_at)
     info = [
