@@ -71,18 +71,18 @@ class BlockTransitionNotAllowed(DomainError):
     def __init__(self, block, to, now):
         self.block, self.to = block, to
         if block.status == S.LIFTED:
-            message = _("Block %(id)s was lifted on %(at)s already.") % {
-                "id": block.pk,
+            message = _("The block of %(since)s was lifted on %(at)s already.") % {
+                "since": block_date(block),
                 "at": format_moment(block.lifted_at),
             }
         elif block.status == S.EXPIRED or (block.ends_at is not None and block.ends_at <= now):
-            message = _("Block %(id)s ended on %(at)s; there is nothing to lift.") % {
-                "id": block.pk,
+            message = _("The block of %(since)s ended on %(at)s; there is nothing to lift.") % {
+                "since": block_date(block),
                 "at": format_moment(block.ends_at),
             }
         else:
-            message = _("Block %(id)s cannot become %(to)s.") % {
-                "id": block.pk,
+            message = _("The block of %(since)s cannot become %(to)s.") % {
+                "since": block_date(block),
                 "to": S(to).label,
             }
         super().__init__(message)
@@ -128,6 +128,11 @@ class CustomerDeleted(DomainError):
 
 def format_moment(moment):
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def block_date(block):
+    """How people name a block in a message: by the day it began ("the block of 30.11.2026")."""
+    return date_format(timezone.localtime(block.starts_at), "SHORT_DATE_FORMAT")
 
 
 def staff_member(username, actor) -> User:

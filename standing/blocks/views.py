@@ -145,7 +145,11 @@ def lift_block(request, number, block_id):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            return _done(request, customer, _("Block %(id)s is lifted.") % {"id": block.pk})
+            return _done(
+                request,
+                customer,
+                _("The block of %(since)s is lifted.") % {"since": services.block_date(block)},
+            )
     if request.method == "POST":
         return _dialog(request, "blocks/lift_form.html", context, form)
     template = "blocks/lift_form.html#form" if request.htmx else "blocks/lift_form.html"
