@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -291,9 +292,20 @@ def _checked_end(duration, now, until, note):
     ends_at = compute_end(duration, now, until)
     if ends_at is not None and ends_at <= now:
         raise ValidationError(
-            {"until": [_("The end %(at)s lies in the past.") % {"at": format_moment(ends_at)}]}
+            {"until": [_("The end %(at)s lies in the past.") % {"at": _as_given(until, ends_at)}]}
         )
     return ends_at
+
+
+def _as_given(until, ends_at):
+    """The end as the user wrote it: a day stays that day (a block "through 01.01." ends at
+    the start of 02.01., but the message names the day they typed)."""
+    day = until if isinstance(until, date) and not isinstance(until, datetime) else None
+    if isinstance(until, str) and len(until.strip()) == 10:
+        day = parse_date(until.strip())
+    if day is not None:
+        return date_format(day, "SHORT_DATE_FORMAT")
+    return format_moment(ends_at)
 
 
 def _facts(block, **extra):

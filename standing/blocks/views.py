@@ -58,7 +58,9 @@ def block_list(request):
         "form": form,
         "params": request.GET,
         "reasons": BlockReason.objects.all(),
-        "staff_members": form.fields["staff"].queryset.order_by("username"),
+        "staff_members": form.fields["staff"].queryset.order_by(
+            "last_name", "first_name", "username"
+        ),
         "active": active.order_by("ends_at", "-starts_at"),
         "ending": active.filter(ends_at__lte=now + UPCOMING).order_by("ends_at"),
         "history": Paginator(history.order_by("-ended_at", "-id"), 50).get_page(

@@ -74,3 +74,20 @@ document.addEventListener("htmx:beforeSwap", (event) => {
 document.addEventListener("htmx:sendError", () => {
   showError(document.body.dataset.errorOffline || "The server cannot be reached.");
 });
+
+// Fields shown only for one choice of another field: data-show-when="duration:until" on the
+// field's wrapper shows it while the form's "duration" is "until" (the block dialog's end).
+function applyShowWhen(root) {
+  root.querySelectorAll("[data-show-when]").forEach((el) => {
+    const [name, value] = el.dataset.showWhen.split(":");
+    const form = el.closest("form");
+    const input = form && form.elements[name];
+    if (!input || el.dataset.showWhenBound) return;
+    el.dataset.showWhenBound = "1";
+    const update = () => { el.hidden = input.value !== value; };
+    input.addEventListener("change", update);
+    update();
+  });
+}
+document.addEventListener("DOMContentLoaded", () => applyShowWhen(document));
+document.addEventListener("htmx:load", (event) => applyShowWhen(event.detail.elt));

@@ -206,6 +206,13 @@ LOGINS = [
     ("vendor2", Role.VENDOR, "FitnessWelt Süd GmbH"),
     ("shop", Role.INTEGRATION, None),
 ]
+# The people behind the demo logins, as staff lists ("Betreuer") show them.
+NAMES = {
+    "admin": ("Katrin", "Vogel"),
+    "support": ("Jonas", "Becker"),
+    "vendor1": ("Miriam", "Nordmann"),
+    "vendor2": ("Deniz", "Südbeck"),
+}
 CUSTOMERS = 320
 CUSTOMER_PASSWORD = "kunde-demo"
 
@@ -233,6 +240,9 @@ class Command(BaseCommand):
                 if created:
                     user.set_password(username)
                     user.save()
+                if username in NAMES and not user.get_full_name():
+                    user.first_name, user.last_name = NAMES[username]
+                    user.save(update_fields=["first_name", "last_name"])
                 users[username] = user
             groups = {
                 name: CustomerGroup.objects.get_or_create(
