@@ -178,9 +178,13 @@ WHITENOISE_USE_FINDERS = DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_4xx_traceback": {"()": "standing.core.log.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"filters": ["no_4xx_traceback"]}},
 }
+# A refused form (expired CSRF token) answers with the layout's error page, not Django's.
+CSRF_FAILURE_VIEW = "standing.core.error_views.csrf_failure"
 
 # --- Standing's business settings ---------------------------------------------------------
 CURRENCY = "EUR"

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -71,18 +72,18 @@ class BlockTransitionNotAllowed(DomainError):
     def __init__(self, block, to, now):
         self.block, self.to = block, to
         if block.status == S.LIFTED:
-            message = _("Block %(id)s was lifted on %(at)s already.") % {
-                "id": block.pk,
+            message = _("The block of %(since)s was lifted on %(at)s already.") % {
+                "since": block_date(block),
                 "at": format_moment(block.lifted_at),
             }
         elif block.status == S.EXPIRED or (block.ends_at is not None and block.ends_at <= now):
-            message = _("Block %(id)s ended on %(at)s; there is nothing to lift.") % {
-                "id": block.pk,
+            message = _("The block of %(since)s ended on %(at)s; there is nothing to lift.") % {
+                "since": block_date(block),
                 "at": format_moment(block.ends_at),
             }
         else:
-            message = _("Block %(id)s cannot become %(to)s.") % {
-                "id": block.pk,
+            message = _("The block of %(since)s cannot become %(to)s.") % {
+                "since": block_date(block),
                 "to": S(to).label,
             }
         super().__init__(message)
@@ -128,6 +129,11 @@ class CustomerDeleted(DomainError):
 
 def format_moment(moment):
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def block_date(block):
+    """How people name a block in a message: by the day it began ("the block of 30.11.2026")."""
+    return date_format(timezone.localtime(block.starts_at), "SHORT_DATE_FORMAT")
 
 
 def staff_member(username, actor) -> User:
@@ -286,9 +292,20 @@ def _checked_end(duration, now, until, note):
     ends_at = compute_end(duration, now, until)
     if ends_at is not None and ends_at <= now:
         raise ValidationError(
-            {"until": [_("The end %(at)s lies in the past.") % {"at": format_moment(ends_at)}]}
+            {"until": [_("The end %(at)s lies in the past.") % {"at": _as_given(until, ends_at)}]}
         )
     return ends_at
+
+
+def _as_given(until, ends_at):
+    """The end as the user wrote it: a day stays that day (a block "through 01.01." ends at
+    the start of 02.01., but the message names the day they typed)."""
+    day = until if isinstance(until, date) and not isinstance(until, datetime) else None
+    if isinstance(until, str) and len(until.strip()) == 10:
+        day = parse_date(until.strip())
+    if day is not None:
+        return date_format(day, "SHORT_DATE_FORMAT")
+    return format_moment(ends_at)
 
 
 def _facts(block, **extra):

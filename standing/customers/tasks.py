@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from standing.activity.services import record
 
@@ -24,18 +25,20 @@ def deliver_message(message_id: int):
         Message.objects.filter(pk=message.pk).update(
             status=MessageStatus.FAILED, error=str(error)[:300]
         )
-        record(message.customer, None, "message.failed", f"Email failed: {error}"[:300])
+        with translation.override(settings.LANGUAGE_CODE):
+            summary = _("Email failed: %(error)s") % {"error": error}
+        record(message.customer, None, "message.failed", summary[:300])
         raise
     Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENT, sent_at=timezone.now())
-    record(message.customer, None, "message.sent", f"Email sent: {message.subject}")
+    # The log is written in the installation's language, as the staff read it.
+    with translation.override(settings.LANGUAGE_CODE):
+        summary = _("Email sent: %(subject)s") % {"subject": message.subject}
+    record(message.customer, None, "message.sent", summary)
 
 
 @task()
 def send_invitation(customer_id: int):
     """The invitation email with the link to set a password (valid for a limited time)."""
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
     from .access import invitation_path
     from .models import Customer
 

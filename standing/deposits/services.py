@@ -18,7 +18,7 @@ from standing.activity.services import record
 from standing.billing import services as billing
 from standing.billing.models import DEPOSIT_GROUP, CostType, DocumentKind
 from standing.core.errors import DomainError
-from standing.core.money import parse_amount
+from standing.core.money import format_money, parse_amount
 from standing.customers.lifecycle import transition as customer_transition
 from standing.customers.models import CustomerStatus
 from standing.customers.services import send_message
@@ -89,7 +89,7 @@ def offer_transition(offer, to, actor):
         actor,
         f"deposit.{action}",
         _("Deposit offer over %(amount)s: %(status)s")
-        % {"amount": offer.amount, "status": O(to).label},
+        % {"amount": format_money(offer.amount), "status": O(to).label},
         before={"status": frm},
         after={"status": to},
     )
@@ -156,7 +156,7 @@ def offer_deposit(
         "deposit.offered",
         _("Deposit of %(amount)s offered (%(step)s, %(cost_type)s)")
         % {
-            "amount": amount,
+            "amount": format_money(amount),
             "step": BillingStep(billing_step).label,
             "cost_type": cost_type.code,
         },
@@ -194,8 +194,8 @@ def _send_offer_email(offer, actor):
         lines = [
             _("Hello %(name)s,") % {"name": customer.first_name},
             "",
-            _("we are glad to accept you as a customer against a deposit of %(amount)s %(cur)s.")
-            % {"amount": offer.amount, "cur": settings.CURRENCY},
+            _("we are glad to accept you as a customer against a deposit of %(amount)s.")
+            % {"amount": format_money(offer.amount)},
         ]
         if offer.payment_link:
             lines.append(_("Please pay it here: %(url)s") % {"url": offer.payment_link.payment_url})

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from standing.activity.services import record
 from standing.core.errors import DomainError
-from standing.core.money import round_money
+from standing.core.money import format_money, round_money
 
 from . import lifecycle
 from .models import EventType, InstallmentState, Order, OrderStatus, PaymentEvent
@@ -143,7 +143,7 @@ def deliver(order: Order, actor, event: Event):
 
 def event_label(event):
     label = str(EventType(event.type).label)
-    return f"{label} {event.amount} EUR" if event.amount is not None else label
+    return f"{label} {format_money(event.amount)}" if event.amount is not None else label
 
 
 def _duplicate(order, event):

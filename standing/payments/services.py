@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from standing.accounts.scoping import SYSTEM
 from standing.activity.services import record
 from standing.core.errors import DomainError
+from standing.core.money import format_money
 
 from .models import LinkStatus, PaymentLink, WebhookEvent
 from .providers import get_provider
@@ -58,8 +59,8 @@ def create_link(customer, amount, purpose, actor, provider=None) -> PaymentLink:
         customer,
         actor,
         "payment_link.created",
-        _("Payment link over %(amount)s %(currency)s (%(provider)s)")
-        % {"amount": link.amount, "currency": link.currency, "provider": link.provider},
+        _("Payment link over %(amount)s (%(provider)s)")
+        % {"amount": format_money(link.amount, currency=link.currency), "provider": link.provider},
         after={"purpose": purpose, "url": link.payment_url},
     )
     return link
@@ -84,8 +85,8 @@ def transition(link: PaymentLink, to, actor, reference=""):
         link.customer,
         actor,
         f"payment_link.{action}",
-        _("Payment link over %(amount)s %(currency)s: %(status)s")
-        % {"amount": link.amount, "currency": link.currency, "status": L(to).label},
+        _("Payment link over %(amount)s: %(status)s")
+        % {"amount": format_money(link.amount, currency=link.currency), "status": L(to).label},
         before={"status": frm},
         after={"status": to, "reference": reference},
     )

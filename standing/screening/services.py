@@ -153,8 +153,12 @@ def screen(customer, actor, trigger, initial_payment=None, with_credit=True):
             _("Screening (%(trigger)s): %(outcome)s")
             % {"trigger": Trigger(trigger).label, "outcome": Outcome(outcome).label},
             after={
-                "credit": f"{screening.credit_decision} {screening.credit_score or ''}".strip(),
-                "findings": "; ".join(f.label for f in findings),
+                "credit": " ".join(
+                    str(part)
+                    for part in (screening.credit_decision_label, screening.credit_score)
+                    if part not in (None, "")
+                ),
+                "findings": "; ".join(f.display_label for f in findings),
             },
             internal=True,
         )
@@ -192,7 +196,7 @@ def clear_finding(finding: Finding, actor):
         finding.customer,
         actor,
         "screening.cleared",
-        _("Deny-list hit cleared as not a match: %(label)s") % {"label": finding.label},
+        _("Deny-list hit cleared as not a match: %(label)s") % {"label": finding.display_label},
         after={"entry": finding.entry_id, "score": finding.score},
         internal=True,
     )
@@ -211,7 +215,7 @@ def confirm_finding(finding: Finding, actor):
         customer,
         actor,
         "screening.confirmed",
-        _("Screening hit confirmed: %(label)s") % {"label": finding.label},
+        _("Screening hit confirmed: %(label)s") % {"label": finding.display_label},
         after={"entry": finding.entry_id, "score": finding.score},
         internal=True,
     )
