@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -32,6 +33,10 @@ class BearerToken(HttpBearer):
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.actor = Actor.of(found.user, found.scope)
+        # Answers in the token user's language, as the pages do for a logged-in user.
+        if found.user.language:
+            translation.activate(found.user.language)
+            request.LANGUAGE_CODE = found.user.language
         return found.user
 
 
@@ -86,17 +91,19 @@ def on_domain_error(request, exc):
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _detail(request, 404, str(exc) or "Not found.")
+    return _detail(request, 404, str(exc) or _("Not found."))
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return _detail(request, 403, str(exc) or "You may not do this.")
+    return _detail(request, 403, str(exc) or _("You may not do this."))
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return _detail(request, 401, "Authentication required: send 'Authorization: Bearer <token>'.")
+    return _detail(
+        request, 401, _("Authentication required: send 'Authorization: Bearer <token>'.")
+    )
 
 
 @api.exception_handler(HttpError)

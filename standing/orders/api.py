@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import BeforeValidator
@@ -15,6 +16,8 @@ from pydantic import BeforeValidator
 from standing.accounts.models import Role
 from standing.accounts.scoping import STAFF, get_scoped, require, scoped
 from standing.customers.models import Customer
+from standing.screening import services as screening
+from standing.screening.api import RegistrationIn, registration_values
 from standing.vendors.models import Vendor
 
 from . import events, services
@@ -77,7 +80,17 @@ class InstallmentPlan(Schema):
 class OrderIn(Schema):
     number: str = Field(min_length=1, max_length=64)
     vendor: VendorId
-    customer: str
+    customer: str | None = Field(
+        None,
+        max_length=32,
+        description="the customer's number; a vendor token reaches only customers it already "
+        "deals with, unless the order carries the customer's `registration`",
+    )
+    registration: RegistrationIn | None = Field(
+        None,
+        description="the customer's registration data (as POST /registrations): screened like "
+        "a registration, or matched to the customer it repeats",
+    )
     product: ProductIn
     amount: Money
     payment_method: PaymentMethod
@@ -227,11 +240,7 @@ def create_order(request, payload: OrderIn):
     vendor = Vendor.objects.filter(pk=payload.vendor).first()
     if vendor is None:
         raise ValidationError({"vendor": [f"There is no vendor with the id {payload.vendor}."]})
-    # Not scoped: the shop knows the customer number from the registration, and this order is
-    # what links the customer to the vendor.
-    customer = Customer.objects.filter(number=payload.customer).first()
-    if customer is None:
-        raise ValidationError({"customer": [f"There is no customer {payload.customer}."]})
+    customer = _order_customer(actor, payload)
     plan = payload.payment_plan
     created_at = payload.created_at or timezone.now()
     if timezone.is_naive(created_at):
@@ -261,6 +270,29 @@ def create_order(request, payload: OrderIn):
         ],
     )
     return 201, order_out(_orders(actor).get(pk=order.pk))
+
+
+def _order_customer(actor, payload):
+    """The customer the order is for. Scoped: a vendor token reaches a customer it had no
+    business with only by carrying that customer's registration data, which is screened like
+    a registration (or matched to the customer it repeats)."""
+    if payload.registration is None:
+        if not payload.customer:
+            raise ValidationError(
+                {"customer": [_("Name the customer, or send their registration data.")]}
+            )
+        return services.customer_for_order(actor, payload.customer)
+    values, payment = registration_values(payload.registration)
+    if payload.customer:
+        # Both given: the registration must be the named customer's; nothing is created.
+        try:
+            return services.customer_for_order(actor, payload.customer)
+        except ValidationError:
+            repeated = screening.repeated_registration(values)
+            if repeated is None or repeated.number != payload.customer:
+                raise
+    require(actor, *screening.REGISTRARS)
+    return screening.register(actor, values, initial_payment=payment)
 
 
 @router.get("", response=OrderPage)
@@ -296,15 +328,20 @@ def _page(qs, page):
     }
 
 
+VendorFilter = Query(
+    None, ge=1, le=2**63 - 1, description="the vendor, when several vendors use this number"
+)
+
+
 @router.get("/{number}", response=OrderOut)
-def get_order(request, number: str):
-    return order_out(get_scoped(_orders(request.actor), request.actor, number=number))
+def get_order(request, number: str, vendor: int | None = VendorFilter):
+    return order_out(services.find_order(_orders(request.actor), request.actor, number, vendor))
 
 
 @router.post("/{number}/events", response={200: EventOut, 201: EventOut})
-def post_event(request, number: str, payload: EventIn):
+def post_event(request, number: str, payload: EventIn, vendor: int | None = VendorFilter):
     require(request.actor, *WRITERS)
-    order = get_scoped(Order.objects.all(), request.actor, number=number)
+    order = services.find_order(Order.objects.all(), request.actor, number, vendor)
     result, duplicate = events.deliver(
         order,
         request.actor,

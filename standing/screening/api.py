@@ -5,7 +5,6 @@ from typing import Literal
 
 from ninja import Field, Router, Schema
 
-from standing.accounts.models import Role
 from standing.accounts.scoping import require
 from standing.customers.models import CustomerStatus
 
@@ -43,15 +42,21 @@ class RegistrationOut(Schema):
     status: CustomerStatus
 
 
+def registration_values(payload: RegistrationIn):
+    """(master data, initial payment) of a registration body, as ``services.register`` takes."""
+    values = payload.dict(exclude={"address", "initial_payment"})
+    values["iban"] = values["iban"] or ""
+    values.update(payload.address.dict())
+    payment = payload.initial_payment.dict() if payload.initial_payment else None
+    return values, payment
+
+
 @router.post("", response={201: RegistrationOut})
 def register(request, payload: RegistrationIn):
     """Register a customer (PENDING, with a login) and screen them at once. Answers the
     customer number and the resulting status (``verified``, ``denied``, or ``pending`` while
     a person decides), never a reason."""
-    require(request.actor, Role.INTEGRATION, Role.ADMIN, Role.SUPPORT)
-    values = payload.dict(exclude={"address", "initial_payment"})
-    values["iban"] = values["iban"] or ""
-    values.update(payload.address.dict())
-    payment = payload.initial_payment.dict() if payload.initial_payment else None
+    require(request.actor, *services.REGISTRARS)
+    values, payment = registration_values(payload)
     customer = services.register(request.actor, values, initial_payment=payment)
     return 201, {"number": customer.number, "status": customer.status}
