@@ -52,7 +52,49 @@ class Session(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+DETAIL_SCHEMA = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {
+            "description": "what was wrong, for a person: a sentence, a list of "
+            "{field, message}, or {field: [messages]}",
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "object"}},
+                {"type": "object"},
+            ],
+        }
+    },
+}
+ERRORS = {
+    "400": "The request cannot be read (not valid JSON or UTF-8, or a NUL character).",
+    "401": "No valid token.",
+    "403": "The token's role may not do this.",
+    "404": "Not found, or not visible to this token (both answer alike).",
+    "409": "Not possible in the current state.",
+    "415": "The body is not 'application/json'.",
+    "422": "A value is missing or not valid.",
+}
+
+
+class StandingAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The document with every 4xx answer declared: each is ``{"detail": …}``."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Detail"] = DETAIL_SCHEMA
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, text in ERRORS.items():
+                    if code == "415" and "requestBody" not in operation:
+                        continue
+                    responses.setdefault(code, {"description": text, "content": ref})
+        return schema
+
+
+api = StandingAPI(
     title="Standing API",
     version="1",
     urls_namespace="api",
@@ -77,7 +119,7 @@ def on_schema_error(request, exc):
     errors = [
         {
             "field": ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "payload")),
-            "message": e.get("msg", ""),
+            "message": e.get("msg", "").removeprefix("Value error, "),
         }
         for e in exc.errors
     ]

@@ -1,8 +1,7 @@
 """``/api/v1/orders`` and ``/api/v1/customers/{number}/orders`` (SPEC §10)."""
 
-import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import BeforeValidator
 
 from standing.accounts.models import Role
 from standing.accounts.scoping import STAFF, get_scoped, require, scoped
+from standing.core.strict import IsoDate, IsoDateTime, Money
 from standing.customers.models import Customer
 from standing.screening import services as screening
 from standing.screening.api import RegistrationIn, registration_values
@@ -28,33 +27,8 @@ customer_orders = Router(tags=["orders"])
 WRITERS = (*STAFF, Role.INTEGRATION, Role.VENDOR)
 
 
-def _iso_date(value):
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("Give the date as YYYY-MM-DD, e.g. 2026-01-31.")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value} is not a calendar date.") from None
-
-
-def _money(value):
-    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise ValueError("Give the amount as a decimal string, e.g. '49.90'.")
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError("Give the amount as a decimal string, e.g. '49.90'.") from None
-    if not amount.is_finite():
-        raise ValueError("Give the amount as a decimal string, e.g. '49.90'.")
-    return amount
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 # Database ids are 64-bit; a larger number must be refused before it reaches a query.
 VendorId = Annotated[int, Field(ge=1, le=2**63 - 1)]
-Money = Annotated[Decimal, BeforeValidator(_money)]
 
 
 class ProductIn(Schema):
@@ -72,7 +46,7 @@ class OneTimePlan(Schema):
 
 class InstallmentPlan(Schema):
     kind: Literal["installments"]
-    count: int
+    count: int = Field(ge=1, le=1000)
     interval: Literal["monthly"] = "monthly"
     first_due: IsoDate
 
@@ -94,16 +68,16 @@ class OrderIn(Schema):
     product: ProductIn
     amount: Money
     payment_method: PaymentMethod
-    created_at: datetime | None = None
+    created_at: IsoDateTime | None = None
     payment_plan: Annotated[OneTimePlan | InstallmentPlan, Field(discriminator="kind")]
 
 
 class EventIn(Schema):
-    id: str
-    type: str
+    id: str = Field(min_length=1, max_length=100)
+    type: str = Field(max_length=24)
     date: IsoDate
     amount: Money | None = None
-    installment: int | None = None
+    installment: int | None = Field(None, ge=1, le=1000)
     fee: Money | None = None
 
 
@@ -301,8 +275,8 @@ def list_orders(
     vendor: int | None = Query(None, ge=1, le=2**63 - 1),
     customer: str = "",
     status: OrderStatus | None = None,
-    overdue_on: date | None = None,
-    page: int = 1,
+    overdue_on: IsoDate | None = None,
+    page: int = Query(1, ge=1, le=10**6),
 ):
     require(request.actor, *STAFF, Role.VENDOR, Role.INTEGRATION)
     if page < 1:

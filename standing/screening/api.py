@@ -1,11 +1,11 @@
 """``POST /api/v1/registrations`` (SPEC §10): answers ``{number, status}`` and never a reason."""
 
-from datetime import date
 from typing import Literal
 
 from ninja import Field, Router, Schema
 
 from standing.accounts.scoping import require
+from standing.core.strict import IsoDate
 from standing.customers.models import CustomerStatus
 
 from . import services
@@ -14,10 +14,10 @@ router = Router(tags=["registrations"])
 
 
 class AddressIn(Schema):
-    street: str
-    postal_code: str
-    city: str
-    country: str = "DE"
+    street: str = Field(max_length=200)
+    postal_code: str = Field(max_length=20)
+    city: str = Field(max_length=100)
+    country: str = Field("DE", min_length=2, max_length=2, description="ISO 3166 code, e.g. DE")
 
 
 class InitialPaymentIn(Schema):
@@ -27,12 +27,12 @@ class InitialPaymentIn(Schema):
 
 
 class RegistrationIn(Schema):
-    first_name: str
-    last_name: str
-    birth_date: date
-    email: str
-    phone: str
-    iban: str | None = None
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    birth_date: IsoDate
+    email: str = Field(max_length=254)
+    phone: str = Field(max_length=40)
+    iban: str | None = Field(None, max_length=42)
     address: AddressIn
     initial_payment: InitialPaymentIn | None = None
 
