@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "standing.core.middleware.StrictJsonMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -238,6 +239,9 @@ AUTO_ACTIVATE_VERIFIED = envbool("AUTO_ACTIVATE_VERIFIED", False)
 SCREENING_CREDIT_PROVIDER = env(
     "SCREENING_CREDIT_PROVIDER", "rules" if envbool("SECURE") else "sandbox"
 )
+# A registration repeating a customer registered within this many days (same email, or same
+# name and birth date) is answered with that customer instead of screening a new record.
+REGISTRATION_REPEAT_DAYS = envint("REGISTRATION_REPEAT_DAYS", 90)
 SCREENING_CREDIT_MIN_AGE = envint("SCREENING_CREDIT_MIN_AGE", 18)
 SCREENING_CREDIT_SCORE_THRESHOLD = envint("SCREENING_CREDIT_SCORE_THRESHOLD", 400)
 SCREENING_CREDIT_REQUIRED_FIELDS = envlist(

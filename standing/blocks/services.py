@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from standing.accounts.models import STAFF_ROLES, User
 from standing.activity.services import record
+from standing.core import strict
 from standing.core.errors import DomainError
 from standing.core.tick import register
 from standing.customers.models import CustomerStatus
@@ -177,6 +178,8 @@ def parse_moment(value, field) -> tuple[datetime, bool]:
     if isinstance(value, str):
         text = value.strip()
         try:
+            if not strict.DATE.match(text):
+                raise ValueError(text)
             value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
         except ValueError:
             raise ValidationError(
@@ -187,6 +190,11 @@ def parse_moment(value, field) -> tuple[datetime, bool]:
                     ]
                 }
             ) from None
+    if isinstance(value, date):
+        try:
+            strict.in_range(value.date() if isinstance(value, datetime) else value)
+        except ValueError as error:
+            raise ValidationError({field: [str(error)]}) from None
     if isinstance(value, datetime):
         if timezone.is_naive(value):
             value = timezone.make_aware(value)

@@ -103,6 +103,7 @@ def deliver(order: Order, actor, event: Event):
                 stored = PaymentEvent.objects.create(
                     event_id=event.id,
                     order=order,
+                    vendor_id=order.vendor_id,
                     type=event.type,
                     date=event.date,
                     amount=event.amount,
@@ -111,7 +112,9 @@ def deliver(order: Order, actor, event: Event):
                     actor_label=actor.label,
                 )
         except IntegrityError:
-            if not PaymentEvent.objects.filter(event_id=event.id).exists():
+            if not PaymentEvent.objects.filter(
+                vendor_id=order.vendor_id, event_id=event.id
+            ).exists():
                 raise
             return _duplicate(order, event), True
         paid_before = order.paid_amount
@@ -147,7 +150,7 @@ def event_label(event):
 
 
 def _duplicate(order, event):
-    first = PaymentEvent.objects.get(event_id=event.id)
+    first = PaymentEvent.objects.get(vendor_id=order.vendor_id, event_id=event.id)
     same = (
         first.order_id == order.pk
         and first.type == event.type
