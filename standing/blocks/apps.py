@@ -25,16 +25,17 @@ class BlocksConfig(AppConfig):
         )
         display.label_values("status", BlockStatus, prefix="block")
         from standing.accounts.models import Role
+        from standing.core import tick
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
         from standing.core.views import SETTINGS_SECTIONS
         from standing.customers.panels import Panel, register
 
-        # Importing the services registers the expiry job with the tick.
-        from . import services  # noqa: F401
+        from . import services
         from .demo import demo_blocks
         from .panel import panel_context
 
+        tick.register(services.expire_due_blocks)
         register(
             Panel(
                 "blocks",

@@ -5,7 +5,6 @@ timed block stops blocking at its end for every check. The lifecycle table below
 what *happened* to a block: a person lifted it, or the system wrote its expiry to the log.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -20,9 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from standing.accounts.models import STAFF_ROLES, User
 from standing.activity.services import record
-from standing.core import strict
+from standing.core import lifecycle, strict
 from standing.core.errors import DomainError
-from standing.core.tick import register
 from standing.customers.models import CustomerStatus
 
 from .models import Block, BlockReason, BlockStatus
@@ -50,75 +48,99 @@ STEPS = {
 # --- the lifecycle -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Rule:
-    action: str
-    # Which blocks (at ``now``) the transition may touch, beyond their recorded status.
-    guard: object  # callable(now) -> Q
-
-
 TRANSITIONS = {
     # A person lifts a block that has not ended yet ("entsperren").
-    (S.ACTIVE, S.LIFTED): Rule(
-        "block.lifted", lambda now: Q(ends_at__isnull=True) | Q(ends_at__gt=now)
-    ),
+    (S.ACTIVE, S.LIFTED): "lifted",
     # The system logs the end of a timed block, once.
-    (S.ACTIVE, S.EXPIRED): Rule("block.expired", lambda now: Q(ends_at__lte=now)),
+    (S.ACTIVE, S.EXPIRED): "expired",
+}
+# Which blocks (at ``now``) a transition may touch, beyond their recorded status: checked by
+# the database in the same conditional UPDATE.
+TIME_RULES = {
+    S.LIFTED: lambda now: Q(ends_at__isnull=True) | Q(ends_at__gt=now),
+    S.EXPIRED: lambda now: Q(ends_at__lte=now),
 }
 
 
-class BlockTransitionNotAllowed(DomainError):
+def _ended(block, now):
+    return block.ends_at is not None and block.ends_at <= now
+
+
+class BlockTransitionNotAllowed(lifecycle.TransitionNotAllowed):
     """The block has ended already (lifted or expired), so it cannot change any more."""
 
-    def __init__(self, block, to, now):
-        self.block, self.to = block, to
-        if block.status == S.LIFTED:
-            message = _("The block of %(since)s was lifted on %(at)s already.") % {
-                "since": block_date(block),
-                "at": format_moment(block.lifted_at),
-            }
-        elif block.status == S.EXPIRED or (block.ends_at is not None and block.ends_at <= now):
-            message = _("The block of %(since)s ended on %(at)s; there is nothing to lift.") % {
-                "since": block_date(block),
-                "at": format_moment(block.ends_at),
-            }
-        else:
-            message = _("The block of %(since)s cannot become %(to)s.") % {
-                "since": block_date(block),
-                "to": S(to).label,
-            }
-        super().__init__(message)
+    def __init__(self, message=None, *, obj=None, frm=None, to=None, now=None):
+        block = obj
+        self.block = block
+        if message is None:
+            if block.status == S.LIFTED:
+                message = _("The block of %(since)s was lifted on %(at)s already.") % {
+                    "since": block_date(block),
+                    "at": format_moment(block.lifted_at),
+                }
+            elif block.status == S.EXPIRED or _ended(block, now or timezone.now()):
+                message = _("The block of %(since)s ended on %(at)s; there is nothing to lift.") % {
+                    "since": block_date(block),
+                    "at": format_moment(block.ends_at),
+                }
+            else:
+                message = _("The block of %(since)s cannot become %(to)s.") % {
+                    "since": block_date(block),
+                    "to": S(to).label,
+                }
+        super().__init__(message, obj=block, frm=frm, to=to)
+
+
+class BlockChangedMeanwhile(lifecycle.ChangedMeanwhile, BlockTransitionNotAllowed):
+    pass
+
+
+BLOCK = lifecycle.Lifecycle(
+    "block",
+    Block,
+    TRANSITIONS,
+    action_prefix="block",
+    internal=True,
+    describe=lambda block: _("The block of %(since)s") % {"since": block_date(block)},
+    not_allowed=BlockTransitionNotAllowed,
+    changed=BlockChangedMeanwhile,
+)
+
+
+def allowed_transitions(block, now=None) -> list[str]:
+    """What can happen to ``block`` at ``now``: the table, then the time rules."""
+    now = now or timezone.now()
+    return [
+        to
+        for to in BLOCK.allowed(block)
+        if (to == S.LIFTED) != _ended(block, now)  # lift before the end, expire after
+    ]
 
 
 @transaction.atomic
 def transition(block: Block, to: str, actor, *, now, summary, values=None, details=None):
-    """Move ``block`` to ``to`` if the table allows it at ``now``, with a conditional UPDATE
-    (two concurrent requests or ticks cannot both succeed), and log it in the same
-    transaction. ``actor`` None is the system."""
-    rule = TRANSITIONS.get((block.status, to))
-    if rule is None:
-        raise BlockTransitionNotAllowed(block, to, now)
-    values = {"status": to, **(values or {})}
-    changed = Block.objects.filter(rule.guard(now), pk=block.pk, status=block.status).update(
-        **values
-    )
-    if changed != 1:
+    """Move ``block`` to ``to`` if the table allows it at ``now`` (the one lifecycle engine:
+    a conditional UPDATE that also checks the time rule, so two concurrent requests or ticks
+    cannot both succeed, logged in the same transaction). ``actor`` None is the system."""
+    try:
+        return BLOCK.transition(
+            block,
+            to,
+            actor,
+            updates=values,
+            summary=summary,
+            before={"block": block.pk},
+            details={"block": block.pk, **(details or {})},
+            condition=TIME_RULES[to](now) if to in TIME_RULES else None,
+            at=now if to != S.EXPIRED else block.ends_at,
+        )
+    except lifecycle.TransitionNotAllowed as refused:
+        # Say what happened to the block, from its row as it is now.
         block.refresh_from_db()
-        raise BlockTransitionNotAllowed(block, to, now)
-    before = block.status
-    for field, value in values.items():
-        setattr(block, field, value)
-    record(
-        block.customer,
-        actor,
-        rule.action,
-        summary,
-        before={"block": block.pk, "status": before},
-        after={"block": block.pk, "status": to, **(details or {})},
-        internal=True,
-        at=now if to != S.EXPIRED else block.ends_at,
-    )
-    return block
+        error = BlockChangedMeanwhile if isinstance(refused, lifecycle.ChangedMeanwhile) else None
+        raise (error or BlockTransitionNotAllowed)(
+            obj=block, frm=refused.frm, to=to, now=now
+        ) from None
 
 
 # --- blocking ----------------------------------------------------------------------------
@@ -369,7 +391,6 @@ def expire_block(block, now):
     )
 
 
-@register
 def expire_due_blocks(now):
     """The tick: write each timed block's end into its customer's log, once, by the system."""
     due = Block.objects.filter(status=S.ACTIVE, ends_at__lte=now).select_related(

@@ -38,20 +38,22 @@ from .errors import DomainError
 BULK_CHUNK = 2000
 
 
-class TransitionNotAllowed(DomainError):
+class LifecycleError(DomainError):
+    """A refused transition: the object, the state it was seen in and the one asked for."""
+
+    def __init__(self, message, *, obj=None, frm=None, to=None):
+        self.obj, self.frm, self.to = obj, frm, to
+        super().__init__(message)
+
+
+class TransitionNotAllowed(LifecycleError):
     """The lifecycle's table or one of its guards does not allow this transition now."""
 
-    def __init__(self, message, *, obj=None, frm=None, to=None):
-        self.obj, self.frm, self.to = obj, frm, to
-        super().__init__(message)
 
-
-class ChangedMeanwhile(DomainError):
-    """The object left the state the request saw: someone else changed it first."""
-
-    def __init__(self, message, *, obj=None, frm=None, to=None):
-        self.obj, self.frm, self.to = obj, frm, to
-        super().__init__(message)
+class ChangedMeanwhile(LifecycleError):
+    """The object left the state the request saw: someone else changed it first. An app may
+    derive its own from this and its TransitionNotAllowed (callers catching the latter keep
+    working; ``isinstance(error, ChangedMeanwhile)`` tells the race apart)."""
 
 
 def _attr_path(obj, path):
@@ -75,6 +77,9 @@ class Lifecycle:
     - ``describe``: ``callable(obj) -> str`` naming the object in messages ("Order A-1").
     - ``refusal``: ``callable(obj, frm, to) -> str`` for "not allowed from this state".
     - ``summary``: ``callable(obj, frm, to) -> str`` for the activity record's summary.
+    - ``not_allowed`` / ``changed``: the app's own subclasses of ``TransitionNotAllowed`` and
+      ``ChangedMeanwhile`` (constructed with the message and ``obj=, frm=, to=``), so callers
+      may keep catching the app's name for the refusal.
     """
 
     def __init__(
@@ -92,6 +97,8 @@ class Lifecycle:
         describe: Callable | None = None,
         refusal: Callable | None = None,
         summary: Callable | None = None,
+        not_allowed: type[TransitionNotAllowed] = TransitionNotAllowed,
+        changed: type[ChangedMeanwhile] = ChangedMeanwhile,
     ):
         self.name = name
         self.model = model
@@ -111,6 +118,7 @@ class Lifecycle:
         self.describe = describe or (lambda obj: f"{model._meta.verbose_name} {obj.pk}")
         self.refusal = refusal
         self.summary = summary
+        self.not_allowed, self.changed = not_allowed, changed
         self.on_enter: dict[str, list[Callable]] = {}
 
     # --- the table ---------------------------------------------------------------------------
@@ -181,28 +189,34 @@ class Lifecycle:
         summary=None,
         details=None,
         before=None,
+        internal=None,
+        condition=None,
+        at=None,
         run_handlers=True,
     ):
-        """Move ``obj`` to ``to`` (with ``updates`` to other fields in the same UPDATE)."""
+        """Move ``obj`` to ``to`` (with ``updates`` to other fields in the same UPDATE).
+
+        ``summary``/``details``/``before``/``internal`` shape the activity record; ``reason``
+        goes into it and into the transition row. ``condition`` (a Q) joins the conditional
+        UPDATE, for rules the database must check at the same moment (a block that has not
+        ended yet); when it fails, the transition is not allowed. ``at`` dates the records
+        (default: now)."""
         to = str(to)
         frm = str(self.state_of(obj))
         if why := self.refusal_reason(obj, to, actor, frm=frm):
-            raise TransitionNotAllowed(why, obj=obj, frm=frm, to=to)
+            raise self.not_allowed(why, obj=obj, frm=frm, to=to)
         updates = dict(updates or {})
         with transaction.atomic():
-            moved = (
-                self.model._default_manager.filter(pk=obj.pk, **{self.field: frm}).update(
-                    **{self.field: to}, **updates
-                )
-                == 1
-            )
-            if not moved:
-                self._changed_meanwhile(obj, frm, to)
+            rows = self.model._default_manager.filter(pk=obj.pk, **{self.field: frm})
+            if condition is not None:
+                rows = rows.filter(condition)
+            if rows.update(**{self.field: to}, **updates) != 1:
+                self._changed_meanwhile(obj, frm, to, condition)
             setattr(obj, self.field, to)
             for name, value in updates.items():
                 if not hasattr(value, "resolve_expression"):
                     setattr(obj, name, value)
-            now = timezone.now()
+            now = at or timezone.now()
             self._transition_rows([(obj.pk, frm)], to, actor, reason, now)
             if self.record:
                 build_record(
@@ -216,7 +230,7 @@ class Lifecycle:
                         **({"reason": reason} if reason else {}),
                         **(details or {}),
                     },
-                    internal=self.internal,
+                    internal=self.internal if internal is None else internal,
                     at=now,
                 ).save()
             if run_handlers:
@@ -224,13 +238,21 @@ class Lifecycle:
                     handler(obj, actor)
         return obj
 
-    def _changed_meanwhile(self, obj, frm, to):
+    def _changed_meanwhile(self, obj, frm, to, condition=None):
         current = (
             self.model._default_manager.filter(pk=obj.pk).values_list(self.field, flat=True).first()
         )
         if current is not None:
             setattr(obj, self.field, current)
-        raise ChangedMeanwhile(
+        if condition is not None and current == frm:
+            raise self.not_allowed(
+                _("%(object)s cannot become %(to)s now.")
+                % {"object": self.describe(obj), "to": self.label(to)},
+                obj=obj,
+                frm=frm,
+                to=to,
+            )
+        raise self.changed(
             _("%(object)s was changed meanwhile (now %(state)s). Reload and try again.")
             % {
                 "object": self.describe(obj),
@@ -283,7 +305,7 @@ class Lifecycle:
         frm, to = str(frm), str(to)
         action = self.action(frm, to)
         if action is None:
-            raise TransitionNotAllowed(
+            raise self.not_allowed(
                 _("%(model)s cannot go from %(frm)s to %(to)s.")
                 % {
                     "model": self.model._meta.verbose_name,
@@ -314,7 +336,7 @@ class Lifecycle:
                     **{self.field: to}, **updates
                 )
                 if count != len(pks):  # pragma: no cover - the lock makes this impossible
-                    raise ChangedMeanwhile(
+                    raise self.changed(
                         _("Some rows were changed meanwhile. Run it again."), frm=frm, to=to
                     )
                 now = timezone.now()

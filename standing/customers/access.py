@@ -4,11 +4,13 @@ The invitation link is Django's password-reset token: it expires after PASSWORD_
 and becomes invalid as soon as the password is set, so it works exactly once.
 """
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -52,7 +54,7 @@ def ensure_login(customer, actor):
 @transaction.atomic
 def invite(customer, actor):
     """Create the login if there is none and send the invitation (again)."""
-    from .tasks import send_invitation
+    from . import outbox
 
     if not customer.email:
         raise ValidationError(
@@ -62,7 +64,9 @@ def invite(customer, actor):
     record(
         customer, actor, "login.invited", _("Invitation sent to %(to)s") % {"to": customer.email}
     )
-    transaction.on_commit(lambda: send_invitation.enqueue(customer.pk))
+    with translation.override(customer.language or settings.LANGUAGE_CODE):
+        subject = _("Your customer login")
+    outbox.enqueue(customer, subject, actor=actor, kind="invitation")
     return user
 
 

@@ -8,7 +8,9 @@ class CustomersConfig(AppConfig):
 
     def ready(self):
         from standing.activity import display
+        from standing.core import tick
 
+        from . import outbox, tasks  # noqa: F401  (tasks: the outbox's renderers)
         from .models import Customer, CustomerStatus, Grant, Permission
 
         display.label_fields(
@@ -25,3 +27,5 @@ class CustomersConfig(AppConfig):
         display.label_values("kind", Customer._meta.get_field("kind").choices, prefix="customer")
         for perm in Permission:
             display.label_values(perm.value, Grant, prefix="customer")
+
+        tick.register(outbox.sweep)

@@ -118,7 +118,7 @@ def deliver(order: Order, actor, event: Event):
                 raise
             return _duplicate(order, event), True
         paid_before = order.paid_amount
-        effect = _apply(order, event)
+        effect = _apply(order, event, actor)
         _resum(order)
         if event.type == EventType.ORDER_CANCELLED:
             lifecycle.transition(order, OrderStatus.CANCELLED, actor)
@@ -193,7 +193,8 @@ def _resum(order):
 class _Changes:
     """Installments touched by one event, with their values before, for the timeline."""
 
-    def __init__(self):
+    def __init__(self, actor=None):
+        self.actor = actor
         self.rows, self.before = {}, {}
 
     def touch(self, inst):
@@ -205,8 +206,8 @@ class _Changes:
     def save(self):
         for seq, inst in self.rows.items():
             lifecycle.check_installment_transition(inst, self.before[seq][0], inst.state)
-        for inst in self.rows.values():
-            inst.save(update_fields=["state", "amount", "paid_amount"])
+        for seq, inst in self.rows.items():
+            lifecycle.move_installment(inst, self.before[seq][0], self.actor)
         return {
             str(seq): {
                 "state": [self.before[seq][0], inst.state],
@@ -217,7 +218,7 @@ class _Changes:
         }
 
 
-def _apply(order, event):
+def _apply(order, event, actor=None):
     if order.status == OrderStatus.CANCELLED and event.type != EventType.REFUND:
         raise EventRejected(
             _("Order %(number)s is cancelled; only refunds apply to it.") % {"number": order.number}
@@ -239,7 +240,7 @@ def _apply(order, event):
                     ]
                 }
             )
-    changes = _Changes()
+    changes = _Changes(actor)
     HANDLERS[event.type](order, event, installments, named, changes)
     if event.fee:
         order.cancellation_costs += event.fee

@@ -286,3 +286,22 @@ def test_offer_amount_is_refused_never_rounded(denied, support, amount, message)
     with pytest.raises(ValidationError, match=message):
         _offer(denied, support, amount=amount)
     assert not DepositOffer.objects.exists()
+
+
+@pytest.mark.parametrize("status", list(S.values))
+def test_panel_actions_follow_the_customer_lifecycle(customer, status):
+    from standing.customers.lifecycle import TRANSITIONS
+
+    customer.status = status
+    expected = {
+        "offer": status == S.DENIED,
+        "accept": status == S.DENIED,
+        "verify": status == S.DENIED,
+        "activate": status == S.VERIFIED,
+        "delete": status in (S.DENIED, S.PENDING),
+    }
+    assert {a: services.can(customer, a) for a in services.ACTIONS} == expected
+    # ... and each of them is a transition of the customer table.
+    for action, (target, _start, _label) in services.ACTIONS.items():
+        if expected[action]:
+            assert (status, target) in TRANSITIONS
