@@ -18,6 +18,7 @@ class PieceOut(Schema):
     to: str = Field(description="last day of the piece, counted")
     days: int
     rate: str = Field(description="percent per year: the base rate in force + 5 or 9 points")
+    base_rate: str = Field(description="the § 247 base rate in force, percent")
     amount: str = Field(description="the piece's interest to the cent (for display)")
     amount_exact: str = Field(description="the piece's interest, six decimals, not rounded")
     principal: str = Field(description="the open principal bearing interest in the piece")

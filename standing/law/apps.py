@@ -9,6 +9,7 @@ class LawConfig(AppConfig):
     def ready(self):
         from standing.accounts.models import Role
         from standing.core.context_processors import NAVIGATION
+        from standing.core.views import SETTINGS_SECTIONS
 
         # Staff and vendor users: the calculator shows nobody's data.
         entry = (
@@ -18,3 +19,5 @@ class LawConfig(AppConfig):
         )
         if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
             NAVIGATION.append(entry)
+        if "law/settings_section.html" not in SETTINGS_SECTIONS:
+            SETTINGS_SECTIONS.append("law/settings_section.html")

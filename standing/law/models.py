@@ -7,7 +7,7 @@ class BaseRateEntry(models.Model):
     """A § 247 base rate entered after the release (``standing law base-rate add``).
 
     The rates known at release ship as ``data/base_rates.csv``; the table Standing computes
-    with is that file plus these rows (``services.base_rate_table``). Each row says who entered
+    with is that file plus these rows (``rates.base_rate_table``). Each row says who entered
     it and when; the entry is also written to the activity log.
     """
 

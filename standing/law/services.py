@@ -23,24 +23,61 @@ Default interest, as Standing computes it:
 from __future__ import annotations
 
 import calendar
-import csv
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
-from pathlib import Path
 from typing import Literal
 
 import holidays
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standing.core.money import ZERO, parse_amount, round_money
+
+from .rates import (
+    BaseRate,
+    LawError,
+    RateTable,
+    base_rate_on,
+    base_rate_table,
+    known_until,
+    next_half_year,
+    normalized,
+    shipped_base_rates,
+)
+
+# The interface other apps use (claims, letters, the board, the § 13a data): nothing else
+# computes these figures.
+__all__ = [
+    "DEBTORS",
+    "FLAT_FEE",
+    "POINTS",
+    "Allocation",
+    "BaseRate",
+    "Calculation",
+    "Debtor",
+    "Interest",
+    "LawError",
+    "Piece",
+    "RateTable",
+    "allocate_payment",
+    "base_rate_on",
+    "base_rate_table",
+    "calculate",
+    "combined",
+    "default_interest",
+    "dunning_fee",
+    "first_day_of_default",
+    "flat_fee",
+    "known_until",
+    "limitation_date",
+    "next_half_year",
+    "shipped_base_rates",
+]
 
 Debtor = Literal["consumer", "business"]
 DEBTORS: tuple[str, ...] = ("consumer", "business")
@@ -49,85 +86,10 @@ DEBTORS: tuple[str, ...] = ("consumer", "business")
 POINTS = {"consumer": Decimal("5"), "business": Decimal("9")}
 # § 288 V BGB.
 FLAT_FEE = Decimal("40.00")
-# Bounds a base-rate entry must keep (the lowest ever was -0.88, the highest 6.17 in 2000).
-MIN_BASE_RATE, MAX_BASE_RATE = Decimal("-5.00"), Decimal("15.00")
 # § 195 BGB.
 LIMITATION_YEARS = 3
 # § 286 III BGB.
 INVOICE_DAYS = 30
-
-DATA = Path(__file__).resolve().parent / "data" / "base_rates.csv"
-
-
-class LawError(ValueError):
-    """Input the law module cannot compute with; the message says what to change."""
-
-
-# --- the § 247 base-rate table ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BaseRate:
-    """One row of the table: the base rate in force from ``valid_from`` on."""
-
-    valid_from: date
-    percent: Decimal
-    source: str = ""
-    shipped: bool = True  # False: entered with ``standing law base-rate add``
-    added_by: str = ""
-    added_at: datetime | None = None
-
-
-def _row(item) -> tuple[date, Decimal]:
-    if isinstance(item, BaseRate):
-        return item.valid_from, item.percent
-    valid_from, percent = item
-    return valid_from, Decimal(percent)
-
-
-def _table(rates) -> tuple[tuple[date, Decimal], ...]:
-    """The table as sorted (valid_from, percent) pairs; ``None`` is the shipped/DB table."""
-    if rates is None:
-        rates = base_rate_table()
-    table = tuple(sorted(_row(item) for item in rates))
-    if not table:
-        raise LawError(_("The base-rate table is empty."))
-    return table
-
-
-def half_year_start(day: date) -> date:
-    """1 January or 1 July of ``day``'s half-year."""
-    return date(day.year, 1 if day.month < 7 else 7, 1)
-
-
-def next_half_year(day: date) -> date:
-    """The first 1 January or 1 July after ``day``."""
-    return date(day.year, 7, 1) if day.month < 7 else date(day.year + 1, 1, 1)
-
-
-def known_until(rates=None) -> date:
-    """The last day the table covers: the end of the half-year of its last entry."""
-    return next_half_year(_table(rates)[-1][0]) - timedelta(days=1)
-
-
-def base_rate_on(day: date, rates=None) -> tuple[Decimal, bool]:
-    """The § 247 base rate in percent in force on ``day``, and whether it is provisional.
-
-    A day after the last half-year in the table gets the last known rate, provisionally.
-    """
-    table = _table(rates)
-    if day < table[0][0]:
-        raise LawError(
-            _("The base-rate table starts on %(start)s; there is no rate for %(day)s.")
-            % {"start": table[0][0].isoformat(), "day": day.isoformat()}
-        )
-    percent = table[0][1]
-    for valid_from, value in table:
-        if valid_from > day:
-            break
-        percent = value
-    return percent, day > known_until(table)
-
 
 # --- default interest ---------------------------------------------------------------------
 
@@ -154,6 +116,7 @@ class Piece:
     principal: Decimal
     amount: Decimal  # exact to 34 digits, not rounded to the cent
     provisional: bool = False  # the base rate of these days is not in the table yet
+    base_rate: Decimal | None = None  # the § 247 base rate in ``rate`` (without the points)
 
     @property
     def divisor(self) -> int:
@@ -163,7 +126,7 @@ class Piece:
     @property
     def exact(self) -> Fraction:
         """The amount as an exact fraction: principal × rate/100 × days/divisor."""
-        return Fraction(self.principal) * Fraction(self.rate) * self.days / (100 * self.divisor)
+        return _exact(self.principal, self.rate, self.days, self.divisor)
 
 
 @dataclass(frozen=True)
@@ -175,6 +138,25 @@ class Interest:
     @property
     def exact(self) -> Fraction:
         return sum((piece.exact for piece in self.pieces), Fraction(0))
+
+
+def combined(results: Iterable[Interest]) -> Interest:
+    """Several computations as one figure (e.g. each installment of a claim from its own first
+    day of default): the pieces together, their exact sum rounded once, provisional if any is."""
+    results = list(results)
+    pieces = tuple(piece for result in results for piece in result.pieces)
+    return Interest(
+        total=round_fraction(sum((result.exact for result in results), Fraction(0))),
+        pieces=pieces,
+        provisional=any(result.provisional for result in results),
+    )
+
+
+def _exact(principal: Decimal, rate: Decimal, days: int, divisor: int) -> Fraction:
+    # Decimal products are exact; only the division needs a fraction.
+    with localcontext() as context:
+        context.prec = 60
+        return Fraction(principal * rate * days) / (100 * divisor)
 
 
 def _to_decimal(value: Fraction) -> Decimal:
@@ -224,13 +206,13 @@ def default_interest(
     for day in [day for day in reductions if day <= first_day]:
         principal -= reductions.pop(day)
     principal = max(principal, ZERO)
-    table = _table(rates)
     if principal == 0:
         return Interest(ZERO, (), False)
-    base_rate_on(first_day, table)  # refuses a first day before the table
+    table = normalized(rates)
+    table.rate_on(first_day)  # refuses a first day before the table
 
     cuts = set(reductions)
-    cuts.update(valid_from for valid_from, _percent in table)
+    cuts.update(table.starts)
     boundary = next_half_year(first_day)
     while boundary <= last_day:
         cuts.add(boundary)
@@ -238,23 +220,28 @@ def default_interest(
     cuts = sorted(day for day in cuts if first_day < day <= last_day)
 
     pieces: list[Piece] = []
+    exact = Fraction(0)
     start = first_day
     for stop in [*cuts, last_day + timedelta(days=1)]:
         if principal > 0 and stop > start:
-            base, provisional = base_rate_on(start, table)
-            piece = Piece(
-                start=start,
-                end=stop - timedelta(days=1),
-                days=(stop - start).days,
-                rate=base + POINTS[debtor],
-                principal=principal,
-                amount=ZERO,
-                provisional=provisional,
+            base, provisional = table.rate_on(start)
+            rate, days = base + POINTS[debtor], (stop - start).days
+            amount = _exact(principal, rate, days, days_in_year(start.year))
+            exact += amount
+            pieces.append(
+                Piece(
+                    start=start,
+                    end=stop - timedelta(days=1),
+                    days=days,
+                    rate=rate,
+                    principal=principal,
+                    amount=_to_decimal(amount),
+                    provisional=provisional,
+                    base_rate=base,
+                )
             )
-            pieces.append(replace(piece, amount=_to_decimal(piece.exact)))
         principal = max(principal - reductions.get(stop, ZERO), ZERO)
         start = stop
-    exact = sum((piece.exact for piece in pieces), Fraction(0))
     return Interest(
         total=round_fraction(exact),
         pieces=tuple(pieces),
@@ -399,163 +386,6 @@ def limitation_date(arose_on: date, *, partial_payments: Iterable[date] = ()) ->
     return end
 
 
-# --- the table, read once -----------------------------------------------------------------
-
-
-@functools.cache
-def shipped_base_rates() -> tuple[BaseRate, ...]:
-    """The table that ships with Standing (``data/base_rates.csv``, with sources)."""
-    with DATA.open(encoding="utf-8", newline="") as handle:
-        return tuple(
-            BaseRate(
-                valid_from=date.fromisoformat(row["valid_from"]),
-                percent=Decimal(row["percent"]),
-                source=row["source"],
-            )
-            for row in csv.DictReader(handle)
-        )
-
-
-def base_rate_table() -> tuple[BaseRate, ...]:
-    """The whole table, sorted: the shipped rows and the rows entered since (one query).
-
-    Callers computing many claims read it once and pass it as ``rates=``.
-    """
-    from .models import BaseRateEntry
-
-    added = [
-        BaseRate(
-            valid_from=entry.valid_from,
-            percent=entry.percent,
-            source=entry.source,
-            shipped=False,
-            added_by=entry.added_by_label,
-            added_at=entry.added_at,
-        )
-        for entry in BaseRateEntry.objects.order_by("valid_from")
-    ]
-    entered = {rate.valid_from for rate in added}
-    shipped = [rate for rate in shipped_base_rates() if rate.valid_from not in entered]
-    return tuple(sorted([*shipped, *added], key=lambda rate: rate.valid_from))
-
-
-def _refuse(field, message):
-    raise ValidationError({field: [message]}, code="invalid")
-
-
-def add_base_rate(valid_from, percent, *, actor, source: str = "", at=None) -> BaseRate:
-    """Enter the base rate in force from ``valid_from`` (1 January or 1 July), logged.
-
-    The table grows one half-year at a time, so a rate can only be entered for the half-year
-    right after the last one known: a gap would let the days in between pass as final.
-    """
-    from standing.activity.services import record
-
-    from .models import BaseRateEntry
-
-    if isinstance(valid_from, str):
-        try:
-            valid_from = date.fromisoformat(valid_from)
-        except ValueError:
-            _refuse("valid_from", _("Enter the date as YYYY-MM-DD, e.g. 2026-07-01."))
-    if (valid_from.month, valid_from.day) not in ((1, 1), (7, 1)):
-        _refuse(
-            "valid_from",
-            _("The base rate changes only on 1 January and 1 July (§ 247 BGB); %(day)s is neither.")
-            % {"day": valid_from.isoformat()},
-        )
-    percent = str(percent).strip()
-    if not re.fullmatch(r"-?\d{1,2}(\.\d{1,2})?", percent):
-        _refuse(
-            "percent",
-            _("Enter the base rate in percent with at most two decimals, e.g. 1.52 or -0.88."),
-        )
-    percent = Decimal(percent).quantize(Decimal("0.01"))
-    if not MIN_BASE_RATE <= percent <= MAX_BASE_RATE:
-        _refuse(
-            "percent",
-            _("A base rate of %(percent)s %% is implausible; enter the percent, e.g. 1.52.")
-            % {"percent": percent},
-        )
-    source = " ".join(str(source or "").split())
-    if len(source) > 300:
-        _refuse("source", _("The source is at most 300 characters long."))
-    with transaction.atomic():
-        # One addition at a time: the check for the next half-year and the insert belong
-        # together (the unique date refuses a concurrent twin).
-        table = base_rate_table()
-        expected = next_half_year(table[-1].valid_from)
-        if valid_from != expected:
-            known = {rate.valid_from: rate for rate in table}
-            if valid_from in known:
-                message = _(
-                    "The base rate from %(day)s is in the table already (%(percent)s %%)."
-                ) % {"day": valid_from.isoformat(), "percent": known[valid_from].percent}
-            else:
-                message = _(
-                    "The next base rate to enter is the one from %(next)s; the table grows one "
-                    "half-year at a time."
-                ) % {"next": expected.isoformat()}
-            _refuse("valid_from", message)
-        at = at or timezone.now()
-        try:
-            with transaction.atomic():
-                entry = BaseRateEntry.objects.create(
-                    valid_from=valid_from,
-                    percent=percent,
-                    source=source,
-                    added_by=actor.user,
-                    added_by_label=actor.label,
-                    added_at=at,
-                )
-        except IntegrityError:
-            _refuse(
-                "valid_from",
-                _("The base rate from %(day)s was entered meanwhile.")
-                % {"day": valid_from.isoformat()},
-            )
-        record(
-            None,
-            actor,
-            "law.base_rate_added",
-            _("Base rate from %(day)s entered: %(percent)s %%")
-            % {"day": valid_from.isoformat(), "percent": percent},
-            after={"valid_from": valid_from, "percent": percent, "source": source},
-            internal=True,
-            at=at,
-        )
-    return BaseRate(valid_from, entry.percent, source, False, actor.label, at)
-
-
-def remove_base_rate(valid_from, *, actor, at=None) -> None:
-    """Take back the last rate entered (a typo), logged; shipped rows cannot be removed."""
-    from standing.activity.services import record
-
-    from .models import BaseRateEntry
-
-    with transaction.atomic():
-        last = BaseRateEntry.objects.select_for_update().order_by("-valid_from").first()
-        if last is None or last.valid_from != valid_from:
-            _refuse(
-                "valid_from",
-                _("Only the last rate entered can be removed; that is %(day)s.")
-                % {"day": last.valid_from.isoformat()}
-                if last
-                else _("No rate has been entered since the release; shipped rates stay."),
-            )
-        last.delete()
-        record(
-            None,
-            actor,
-            "law.base_rate_removed",
-            _("Base rate from %(day)s removed (was %(percent)s %%)")
-            % {"day": valid_from.isoformat(), "percent": last.percent},
-            before={"valid_from": valid_from, "percent": last.percent, "source": last.source},
-            internal=True,
-            at=at,
-        )
-
-
 # --- the interest calculator (SPEC §7, §10) -----------------------------------------------
 
 # The calculator refuses periods no claim can reach, so a typo cannot ask for 8000 years.
@@ -591,6 +421,7 @@ class Calculation:
                     "to": piece.end.isoformat(),
                     "days": piece.days,
                     "rate": str(piece.rate),
+                    "base_rate": str(piece.base_rate),
                     "amount": str(round_money(piece.amount)),
                     "amount_exact": exact_string(piece.amount),
                     "principal": str(piece.principal),
@@ -638,11 +469,11 @@ def calculate(principal, debtor, first_day, last_day, *, rates=None) -> Calculat
         ]
     first = _parse_day(first_day, "from", errors)
     last = _parse_day(last_day, "to", errors)
-    table = _table(rates)
-    if first is not None and first < table[0][0]:
+    table = normalized(rates)
+    if first is not None and first < table.starts[0]:
         errors["from"] = [
             _("The base-rate table starts on %(start)s; choose a first day from then on.")
-            % {"start": table[0][0].isoformat()}
+            % {"start": table.starts[0].isoformat()}
         ]
     if last is not None and last > CALCULATOR_UNTIL:
         errors["to"] = [

@@ -5,4 +5,5 @@ from . import views
 app_name = "law"
 urlpatterns = [
     path("", views.calculator, name="calculator"),
+    path("base-rates/", views.add_rate, name="add_rate"),
 ]

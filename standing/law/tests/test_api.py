@@ -38,6 +38,7 @@ def test_interest_answer_per_spec(api):
         },
         {"from": "2024-07-01", "to": "2024-08-31", "days": 62, "rate": "12.37", "amount": "209.55"},
     ]
+    assert [p["base_rate"] for p in body["pieces"]] == ["1.62", "3.12", "3.62", "3.37"]
     assert [p["amount_exact"] for p in body["pieces"]] == [
         "177.484932",
         "610.980822",

@@ -60,8 +60,12 @@ def test_cli_table(db):
         "2024-07-14",
     )
     # Hand-checked in test_vectors.test_a_period_across_one_change.
-    assert "2024-06-15  2024-06-30    16    8.62      366       2500.00        9.420765" in out
-    assert "2024-07-01  2024-07-14    14    8.37      366       2500.00        8.004098" in out
+    assert (
+        "2024-06-15  2024-06-30    16    3.62    8.62      366       2500.00        9.420765" in out
+    )
+    assert (
+        "2024-07-01  2024-07-14    14    3.37    8.37      366       2500.00        8.004098" in out
+    )
     assert "Interest: 17.42 EUR" in out
     assert "Flat fee (§ 288 V BGB): 0.00 EUR" in out
     assert "Provisional: no" in out

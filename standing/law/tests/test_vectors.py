@@ -17,11 +17,13 @@ from standing.law.services import (
     LawError,
     allocate_payment,
     base_rate_on,
+    combined,
     default_interest,
     dunning_fee,
     first_day_of_default,
     flat_fee,
     limitation_date,
+    next_working_day,
 )
 
 # rates=None reads the table as shipped (plus additions, none here): the default path.
@@ -103,6 +105,7 @@ def test_a_period_across_three_changes():
     # 2024-07-01…08-31:  62 days at 3.37 + 9 = 12.37 % /366: 1237 × 62 / 366 = 209.546448…
     # sum 1625.564114… → 1625.56
     result = default_interest(D("10000.00"), "business", date(2023, 5, 1), date(2024, 8, 31))
+    assert [p.base_rate for p in result.pieces] == [D("1.62"), D("3.12"), D("3.62"), D("3.37")]
     assert [(p.days, p.rate) for p in result.pieces] == [
         (61, D("10.62")),
         (184, D("12.12")),
@@ -338,6 +341,20 @@ def test_the_30_day_period_ends_on_a_working_day():
     )
 
 
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2025, 4, 18), date(2025, 4, 22)),  # Good Friday → (Easter Monday) → Tuesday
+        (date(2025, 12, 25), date(2025, 12, 29)),  # Christmas Thu, Fri, weekend → Monday
+        (date(2025, 5, 1), date(2025, 5, 2)),  # Labour Day (Thursday) → Friday
+        (date(2025, 11, 1), date(2025, 11, 3)),  # Saturday (All Saints is not nationwide)
+        (date(2025, 11, 4), date(2025, 11, 4)),  # an ordinary Tuesday stays
+    ],
+)
+def test_next_working_day(day, working):
+    assert next_working_day(day) == working
+
+
 def test_the_earliest_rule_wins_and_nothing_means_no_default():
     # A letter received before the 30 days are up puts a business debtor in default earlier
     # ("spätestens").
@@ -449,3 +466,29 @@ def test_allocation_order(amount, expected):
 )
 def test_limitation_date(arose, payments, last_day):
     assert limitation_date(arose, partial_payments=payments) == last_day
+
+
+def test_installments_combined_are_rounded_once():
+    # Consumer; two installments of 100.00, due 2025-01-31 and 2025-02-28 (calendar dates):
+    # default from 2025-02-01 and 2025-03-01; interest through 2025-03-31 at 2.27 + 5 = 7.27 %:
+    #   A: 02-01…03-31, 59 days: 100 × 0.0727 × 59 / 365 = 428.93 / 365 = 1.175151…
+    #   B: 03-01…03-31, 31 days: 100 × 0.0727 × 31 / 365 = 225.37 / 365 = 0.617452…
+    #   sum 1.792603… → 1.79 (rounded per installment it would be 1.18 + 0.62 = 1.80)
+    last = date(2025, 3, 31)
+    results = [
+        default_interest(
+            D("100.00"),
+            "consumer",
+            first_day_of_default(debtor="consumer", due_date=due),
+            last,
+        )
+        for due in (date(2025, 1, 31), date(2025, 2, 28))
+    ]
+    assert [r.total for r in results] == [D("1.18"), D("0.62")]
+    both = combined(results)
+    assert [(p.start, p.days) for p in both.pieces] == [
+        (date(2025, 2, 1), 59),
+        (date(2025, 3, 1), 31),
+    ]
+    assert both.total == D("1.79")
+    assert both.provisional is False

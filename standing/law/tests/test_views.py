@@ -82,3 +82,18 @@ def test_who_may_use_it(client, admin_user, vendor1_user, integration_user):
     assert client.get(URL).status_code == 403
     client.logout()
     assert client.get(URL).status_code == 302
+
+
+def test_the_pieces_partial_serves_other_pages(db):
+    # A claim page includes the same table; without a flat fee it shows no flat-fee row.
+    from datetime import date
+    from decimal import Decimal
+
+    from django.template.loader import render_to_string
+
+    from standing.law.services import default_interest
+
+    interest = default_interest(Decimal("1000.00"), "business", date(2025, 3, 1), date(2025, 3, 31))
+    html = render_to_string("law/_pieces.html", {"interest": interest})
+    assert 'id="interest-total">€9.57' in html  # hand-checked in test_vectors
+    assert "interest-flat-fee" not in html

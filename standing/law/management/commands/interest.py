@@ -45,12 +45,12 @@ class Command(BaseCommand):
             f"{result.first_day.isoformat()} through {result.last_day.isoformat()} "
             "(both days counted)"
         )
-        out("from        to          days  rate %  divisor     principal  amount (exact)")
+        out("from        to          days  base %  rate %  divisor     principal  amount (exact)")
         for piece in result.interest.pieces:
             out(
                 f"{piece.start.isoformat()}  {piece.end.isoformat()}  {piece.days:>4}  "
-                f"{piece.rate:>6}  {piece.divisor:>7}  {piece.principal:>12}  "
-                f"{services.exact_string(piece.amount):>14}"
+                f"{piece.base_rate:>6}  {piece.rate:>6}  {piece.divisor:>7}  "
+                f"{piece.principal:>12}  {services.exact_string(piece.amount):>14}"
                 + ("  provisional" if piece.provisional else "")
             )
         out(f"Interest: {result.interest.total} EUR (pieces summed exactly, rounded once half up)")

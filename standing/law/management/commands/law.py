@@ -4,11 +4,12 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.timezone import localtime
 
 from standing.accounts.models import User
 from standing.accounts.scoping import SYSTEM, Actor
-from standing.law import services
+from standing.law import rates, services
 
 
 def _messages(error: ValidationError) -> str:
@@ -57,7 +58,7 @@ class Command(BaseCommand):
     def do_add(self, date, percent, source="", user=None, **_):
         actor = self._actor(user)
         try:
-            rate = services.add_base_rate(
+            rate = rates.add_base_rate(
                 _iso_date(date), percent.replace(",", "."), actor=actor, source=source
             )
         except ValidationError as error:
@@ -69,19 +70,19 @@ class Command(BaseCommand):
             f"entered by {rate.added_by}."
         )
         self.stdout.write(
-            f"Known until {services.known_until().isoformat()}; later days are provisional."
+            f"Known until {rates.known_until().isoformat()}; later days are provisional."
         )
 
     def do_remove(self, date, user=None, **_):
         actor = self._actor(user)
         try:
-            services.remove_base_rate(_iso_date(date), actor=actor)
+            rates.remove_base_rate(_iso_date(date), actor=actor)
         except ValidationError as error:
             raise CommandError(_messages(error)) from None
         self.stdout.write(f"Base rate from {date} removed.")
 
     def do_list(self, **_):
-        table = services.base_rate_table()
+        table = rates.base_rate_table()
         self.stdout.write("valid from   base %  consumer %  business %  source")
         for rate in table:
             if rate.shipped:
@@ -97,7 +98,16 @@ class Command(BaseCommand):
                 f"{rate.percent + services.POINTS['consumer']:>10}  "
                 f"{rate.percent + services.POINTS['business']:>10}  {origin}"
             )
+        until = rates.known_until(table)
         self.stdout.write(
-            f"Known until {services.known_until(table).isoformat()}; later days use the last "
-            "rate and are marked provisional."
+            f"Known until {until.isoformat()}; later days use the last rate and are marked "
+            "provisional."
         )
+        if timezone.localdate() > until:
+            next_day = rates.next_half_year(table[-1].valid_from).isoformat()
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Today is past the table: enter the base rate from {next_day} "
+                    f"(standing law base-rate add {next_day} PERCENT --source ...)."
+                )
+            )
