@@ -155,6 +155,7 @@ def on_http_error(request, exc):
 
 def register_routers():
     from standing.blocks.api import router as blocks
+    from standing.claims.api import router as claims
     from standing.customers.api import router as customers
     from standing.deposits.api import router as deposits
     from standing.law.api import router as law
@@ -175,6 +176,7 @@ def register_routers():
     api.add_router("/rentals", rentals)
     api.add_router("/registrations", registrations)
     api.add_router("/interest", law)
+    api.add_router("/claims", claims)
 
 
 register_routers()

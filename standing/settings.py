@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "standing.rentals",
     "standing.screening",
     "standing.law",
+    "standing.claims",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("standing.orders.urls")),
     path("blocks/", include("standing.blocks.urls")),
     path("interest/", include("standing.law.urls")),
+    path("claims/", include("standing.claims.urls")),
     path("", include("standing.screening.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

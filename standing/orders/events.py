@@ -39,6 +39,11 @@ I = InstallmentState  # noqa: E741
 FEE_TYPES = {EventType.PAYMENT_FAILED, EventType.CHARGEBACK}
 
 
+# Called inside the event's transaction after it was applied: fn(order, stored_event, actor).
+# The claims app registers here to open, add to, close or cancel the order's claim.
+AFTER_EVENT: list = []
+
+
 class EventRejected(DomainError):
     """The event does not fit the order's current state; nothing was changed."""
 
@@ -141,6 +146,8 @@ def deliver(order: Order, actor, event: Event):
             },
             internal=True,
         )
+        for handler in AFTER_EVENT:
+            handler(order, stored, actor)
         return stored.result, False
 
 
