@@ -18,3 +18,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "standing.core.error_views.bad_request"
+handler403 = "standing.core.error_views.permission_denied"
+handler404 = "standing.core.error_views.page_not_found"
+handler500 = "standing.core.error_views.server_error"

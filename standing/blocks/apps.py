@@ -7,6 +7,23 @@ class BlocksConfig(AppConfig):
     verbose_name = "Blocks"
 
     def ready(self):
+        from standing.activity import display
+
+        from .models import BlockStatus
+
+        display.label_fields(
+            {
+                "block": _("block"),
+                "reason": _("reason"),
+                "staff": _("staff member"),
+                "since": _("since"),
+                "until": _("until"),
+                "note": _("note"),
+                "duration": _("duration"),
+                "lifted_reason": _("reason for lifting"),
+            }
+        )
+        display.label_values("status", BlockStatus, prefix="block")
         from standing.accounts.models import Role
         from standing.core import tick
         from standing.core.context_processors import NAVIGATION

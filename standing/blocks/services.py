@@ -12,13 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from standing.accounts.models import STAFF_ROLES, User
 from standing.activity.services import record
-from standing.core import lifecycle
+from standing.core import lifecycle, strict
 from standing.core.errors import DomainError
 from standing.customers.models import CustomerStatus
 
@@ -73,18 +74,18 @@ class BlockTransitionNotAllowed(lifecycle.TransitionNotAllowed):
         self.block = block
         if message is None:
             if block.status == S.LIFTED:
-                message = _("Block %(id)s was lifted on %(at)s already.") % {
-                    "id": block.pk,
+                message = _("The block of %(since)s was lifted on %(at)s already.") % {
+                    "since": block_date(block),
                     "at": format_moment(block.lifted_at),
                 }
             elif block.status == S.EXPIRED or _ended(block, now or timezone.now()):
-                message = _("Block %(id)s ended on %(at)s; there is nothing to lift.") % {
-                    "id": block.pk,
+                message = _("The block of %(since)s ended on %(at)s; there is nothing to lift.") % {
+                    "since": block_date(block),
                     "at": format_moment(block.ends_at),
                 }
             else:
-                message = _("Block %(id)s cannot become %(to)s.") % {
-                    "id": block.pk,
+                message = _("The block of %(since)s cannot become %(to)s.") % {
+                    "since": block_date(block),
                     "to": S(to).label,
                 }
         super().__init__(message, obj=block, frm=frm, to=to)
@@ -100,7 +101,7 @@ BLOCK = lifecycle.Lifecycle(
     TRANSITIONS,
     action_prefix="block",
     internal=True,
-    describe=lambda block: _("Block %(id)s") % {"id": block.pk},
+    describe=lambda block: _("The block of %(since)s") % {"since": block_date(block)},
     not_allowed=BlockTransitionNotAllowed,
     changed=BlockChangedMeanwhile,
 )
@@ -153,6 +154,11 @@ def format_moment(moment):
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
+def block_date(block):
+    """How people name a block in a message: by the day it began ("the block of 30.11.2026")."""
+    return date_format(timezone.localtime(block.starts_at), "SHORT_DATE_FORMAT")
+
+
 def staff_member(username, actor) -> User:
     """The staff member named by ``username``, or the acting user ("Betreuer")."""
     if username in (None, ""):
@@ -194,6 +200,8 @@ def parse_moment(value, field) -> tuple[datetime, bool]:
     if isinstance(value, str):
         text = value.strip()
         try:
+            if not strict.DATE.match(text):
+                raise ValueError(text)
             value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
         except ValueError:
             raise ValidationError(
@@ -204,6 +212,11 @@ def parse_moment(value, field) -> tuple[datetime, bool]:
                     ]
                 }
             ) from None
+    if isinstance(value, date):
+        try:
+            strict.in_range(value.date() if isinstance(value, datetime) else value)
+        except ValueError as error:
+            raise ValidationError({field: [str(error)]}) from None
     if isinstance(value, datetime):
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
@@ -309,9 +322,20 @@ def _checked_end(duration, now, until, note):
     ends_at = compute_end(duration, now, until)
     if ends_at is not None and ends_at <= now:
         raise ValidationError(
-            {"until": [_("The end %(at)s lies in the past.") % {"at": format_moment(ends_at)}]}
+            {"until": [_("The end %(at)s lies in the past.") % {"at": _as_given(until, ends_at)}]}
         )
     return ends_at
+
+
+def _as_given(until, ends_at):
+    """The end as the user wrote it: a day stays that day (a block "through 01.01." ends at
+    the start of 02.01., but the message names the day they typed)."""
+    day = until if isinstance(until, date) and not isinstance(until, datetime) else None
+    if isinstance(until, str) and len(until.strip()) == 10:
+        day = parse_date(until.strip())
+    if day is not None:
+        return date_format(day, "SHORT_DATE_FORMAT")
+    return format_moment(ends_at)
 
 
 def _facts(block, **extra):

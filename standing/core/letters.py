@@ -100,8 +100,10 @@ class Creditor:
         bank = [self.bank, self.iban and f"IBAN {self.iban}", self.bic and f"BIC {self.bic}"]
         registry = [
             self.register,
-            self.vat_id and f"{_('VAT ID')} {self.vat_id}",
-            self.managing_directors and f"{_('Managing directors')}: {self.managing_directors}",
+            # Not f-strings: xgettext does not look inside them.
+            self.vat_id and _("VAT ID %(id)s") % {"id": self.vat_id},
+            self.managing_directors
+            and _("Managing directors: %(names)s") % {"names": self.managing_directors},
         ]
         return [[line for line in column if line] for column in (address, bank, registry)]
 

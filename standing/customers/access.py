@@ -30,14 +30,9 @@ def invitation_path(user):
 
 
 @transaction.atomic
-def invite(customer, actor):
-    """Create the login if there is none and send the invitation (again)."""
-    from . import outbox
-
-    if not customer.email:
-        raise ValidationError(
-            {"email": [_("The customer has no email address; add one in the master data.")]}
-        )
+def ensure_login(customer, actor):
+    """The customer's login (user name: the customer number), created without a usable
+    password when there is none yet."""
     user = customer.user
     if user is None:
         user = User(
@@ -53,6 +48,19 @@ def invite(customer, actor):
         customer.user = user
         customer.save(update_fields=["user"])
         record(customer, actor, "login.created", _("Login created by invitation"))
+    return user
+
+
+@transaction.atomic
+def invite(customer, actor):
+    """Create the login if there is none and send the invitation (again)."""
+    from . import outbox
+
+    if not customer.email:
+        raise ValidationError(
+            {"email": [_("The customer has no email address; add one in the master data.")]}
+        )
+    user = ensure_login(customer, actor)
     record(
         customer, actor, "login.invited", _("Invitation sent to %(to)s") % {"to": customer.email}
     )

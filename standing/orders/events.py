@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from standing.activity.services import record
 from standing.core.errors import DomainError
-from standing.core.money import round_money
+from standing.core.money import format_money, round_money
 
 from . import lifecycle
 from .models import EventType, InstallmentState, Order, OrderStatus, PaymentEvent
@@ -108,6 +108,7 @@ def deliver(order: Order, actor, event: Event):
                 stored = PaymentEvent.objects.create(
                     event_id=event.id,
                     order=order,
+                    vendor_id=order.vendor_id,
                     type=event.type,
                     date=event.date,
                     amount=event.amount,
@@ -116,7 +117,9 @@ def deliver(order: Order, actor, event: Event):
                     actor_label=actor.label,
                 )
         except IntegrityError:
-            if not PaymentEvent.objects.filter(event_id=event.id).exists():
+            if not PaymentEvent.objects.filter(
+                vendor_id=order.vendor_id, event_id=event.id
+            ).exists():
                 raise
             return _duplicate(order, event), True
         paid_before = order.paid_amount
@@ -150,11 +153,11 @@ def deliver(order: Order, actor, event: Event):
 
 def event_label(event):
     label = str(EventType(event.type).label)
-    return f"{label} {event.amount} EUR" if event.amount is not None else label
+    return f"{label} {format_money(event.amount)}" if event.amount is not None else label
 
 
 def _duplicate(order, event):
-    first = PaymentEvent.objects.get(event_id=event.id)
+    first = PaymentEvent.objects.get(vendor_id=order.vendor_id, event_id=event.id)
     same = (
         first.order_id == order.pk
         and first.type == event.type

@@ -14,6 +14,7 @@ from standing.accounts.scoping import SYSTEM
 from standing.activity.services import record
 from standing.core import lifecycle
 from standing.core.errors import DomainError
+from standing.core.money import format_money
 
 from .models import LinkStatus, PaymentLink, WebhookEvent
 from .providers import get_provider
@@ -51,8 +52,8 @@ LINK = lifecycle.Lifecycle(
         % {"status": L(frm).label, "to": L(to).label}
     ),
     summary=lambda link, frm, to: (
-        _("Payment link over %(amount)s %(currency)s: %(status)s")
-        % {"amount": link.amount, "currency": link.currency, "status": L(to).label}
+        _("Payment link over %(amount)s: %(status)s")
+        % {"amount": format_money(link.amount, currency=link.currency), "status": L(to).label}
     ),
     not_allowed=LinkNotOpen,
     changed=LinkChangedMeanwhile,
@@ -78,8 +79,8 @@ def create_link(customer, amount, purpose, actor, provider=None) -> PaymentLink:
         customer,
         actor,
         "payment_link.created",
-        _("Payment link over %(amount)s %(currency)s (%(provider)s)")
-        % {"amount": link.amount, "currency": link.currency, "provider": link.provider},
+        _("Payment link over %(amount)s (%(provider)s)")
+        % {"amount": format_money(link.amount, currency=link.currency), "provider": link.provider},
         after={"purpose": purpose, "url": link.payment_url},
     )
     return link

@@ -11,9 +11,9 @@ from ninja import Field, Router, Schema
 
 from standing.accounts.scoping import BACK_OFFICE, get_scoped, require, scoped
 from standing.core.money import round_money
+from standing.core.strict import IsoDate, Money
 from standing.customers.models import Customer
 from standing.orders import services as orders
-from standing.orders.api import IsoDate, Money
 from standing.orders.models import ItemKind, Order, OrderItem
 
 from . import services

@@ -5,8 +5,11 @@ outcome is then written in one transaction: the screening with its evidence, the
 change through the customer lifecycle, and the activity records (evidence: internal only).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -16,7 +19,8 @@ from standing.core import lifecycle
 from standing.customers import outbox
 from standing.customers.lifecycle import transition
 from standing.customers.models import Customer, CustomerStatus
-from standing.customers.services import create_customer
+from standing.customers.normalize import search_key
+from standing.customers.services import clean_master_data, create_customer, link_vendor
 from standing.vendors.models import Vendor
 
 from . import credit
@@ -33,10 +37,31 @@ from .models import (
 )
 
 S = CustomerStatus
+# Who may register customers: the operator's staff and integrations. (A vendor's own shop
+# registers through an integration token of that vendor.)
+REGISTRARS = (Role.INTEGRATION, Role.ADMIN, Role.SUPPORT)
 
 
 class FindingNotOpen(lifecycle.TransitionNotAllowed):
     """The hit was decided already (cleared or confirmed) or cannot be cleared."""
+
+
+def repeated_registration(values: dict):
+    """The customer a registration repeats, or None: the same email, or the same name and
+    birth date, registered within ``REGISTRATION_REPEAT_DAYS``. Answering a repeat with that
+    customer (not a fresh, freshly screened record) is what keeps a client from finding out by
+    trial which attribute tripped the check (SPEC §2)."""
+    values = clean_master_data(dict(values))
+    since = timezone.now() - timedelta(days=settings.REGISTRATION_REPEAT_DAYS)
+    same = Q()
+    if email := (values.get("email") or "").strip().lower():
+        same |= Q(email_key=email)
+    name = search_key(f"{values.get('last_name', '')} {values.get('first_name', '')} ")
+    if name.strip() and values.get("birth_date"):
+        same |= Q(search_name=name, birth_date=values["birth_date"])
+    if not same:
+        return None
+    return Customer.objects.filter(same, created_at__gte=since).order_by("created_at", "pk").first()
 
 
 class FindingChangedMeanwhile(lifecycle.ChangedMeanwhile, FindingNotOpen):
@@ -83,9 +108,24 @@ FINDING = lifecycle.Lifecycle(
 
 
 def register(actor, values: dict, initial_payment: dict | None = None) -> Customer:
-    """Create the customer in PENDING with a login ("Zugang"), then screen them at once."""
+    """Create the customer in PENDING with a login ("Zugang"), then screen them at once.
+
+    A registration repeating a recent one (see ``repeated_registration``) is answered with
+    that customer, unscreened and unchanged; staff see the attempt in the activity log."""
     with transaction.atomic():
         vendor = Vendor.objects.get(pk=actor.vendor_id) if actor.vendor_id else None
+        if (existing := repeated_registration(values)) is not None:
+            if vendor is not None:
+                link_vendor(existing, vendor)
+            record(
+                existing,
+                actor,
+                "registration.repeated",
+                _("Registration repeated; answered with this customer, not screened again"),
+                after={k: v for k, v in values.items() if k != "iban"},
+                internal=True,
+            )
+            return existing
         customer = create_customer(actor, vendor=vendor, **values)
         username = customer.number
         if User.objects.filter(username=username).exists():
@@ -205,8 +245,12 @@ def screen(customer, actor, trigger, initial_payment=None, with_credit=True):
             _("Screening (%(trigger)s): %(outcome)s")
             % {"trigger": Trigger(trigger).label, "outcome": Outcome(outcome).label},
             after={
-                "credit": f"{screening.credit_decision} {screening.credit_score or ''}".strip(),
-                "findings": "; ".join(f.label for f in findings),
+                "credit": " ".join(
+                    str(part)
+                    for part in (screening.credit_decision_label, screening.credit_score)
+                    if part not in (None, "")
+                ),
+                "findings": "; ".join(f.display_label for f in findings),
             },
             internal=True,
         )
@@ -248,7 +292,7 @@ def clear_finding(finding: Finding, actor):
         finding.customer,
         actor,
         "screening.cleared",
-        _("Deny-list hit cleared as not a match: %(label)s") % {"label": finding.label},
+        _("Deny-list hit cleared as not a match: %(label)s") % {"label": finding.display_label},
         after={"entry": finding.entry_id, "score": finding.score},
         internal=True,
     )
@@ -268,7 +312,7 @@ def confirm_finding(finding: Finding, actor):
         customer,
         actor,
         "screening.confirmed",
-        _("Screening hit confirmed: %(label)s") % {"label": finding.label},
+        _("Screening hit confirmed: %(label)s") % {"label": finding.display_label},
         after={"entry": finding.entry_id, "score": finding.score},
         internal=True,
     )

@@ -101,6 +101,8 @@ def test_offer_email_has_link_and_no_reason(denied, support, django_capture_on_c
     assert offer.payment_link.payment_url in email.body
     for leak in ("denylist", "email:", "credit", "score", "reason"):
         assert leak not in (email.subject + email.body).lower()
+    # The customer's language (German by default) and its notation of amounts.
+    assert "150,00 €" in email.body and "EUR" not in email.body
 
 
 def test_offer_only_for_denied(customer, support):

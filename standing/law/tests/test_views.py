@@ -33,8 +33,8 @@ def test_pieces_total_and_flat_fee_in_german(staff, german):
     assert "15.06.2024" in html and "30.06.2024" in html and "01.07.2024" in html
     assert "8,62 %" in html and "8,37 %" in html
     assert "9,420765" in html and "8,004098" in html
-    assert 'id="interest-total">17,42\u00a0€' in html
-    assert 'id="interest-flat-fee">0,00\u00a0€' in html
+    assert 'id="interest-total">17,42 €' in html
+    assert 'id="interest-flat-fee">0,00 €' in html
     assert 'id="interest-provisional"' not in html
 
 

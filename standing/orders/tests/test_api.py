@@ -108,16 +108,18 @@ def test_duplicate_order_number(api_as, integration_user, body):
     assert Order.objects.get().amount == Decimal("1199.99")
 
 
-def test_vendor_token_only_for_its_own_vendor(api_as, vendor1_user, vendor2, body):
+def test_vendor_token_only_for_its_own_vendor(api_as, vendor1_user, vendor2, body, customer):
+    CustomerVendor.objects.create(customer=customer, vendor=vendor1_user.vendor)
     api = api_as(vendor1_user)
     response = api.post("/orders", body(vendor=vendor2.pk))
     assert response.status_code == 403 and "own vendor" in response.json()["detail"]
     assert api.post("/orders", body()).status_code == 201
 
 
-def test_vendor_scoped_integration_token(api_as, vendor1, vendor2, body):
+def test_vendor_scoped_integration_token(api_as, vendor1, vendor2, body, customer):
     from conftest import make_user
 
+    CustomerVendor.objects.create(customer=customer, vendor=vendor1)
     shop = make_user("nord-shop", Role.INTEGRATION, vendor1)
     api = api_as(shop)
     assert api.post("/orders", body(vendor=vendor2.pk)).status_code == 403
