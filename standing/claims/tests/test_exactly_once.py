@@ -21,6 +21,10 @@ from django.db.models import Count
 from standing.claims import run as dunning
 from standing.claims.models import Claim, ClaimEntry, ClaimStatus, EntryKind, Letter
 
+# Serialized like every transactional test here: the flush after a plain one would recreate
+# the content types that the next serialized test restores (a unique-constraint clash).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 D0 = date(2026, 1, 31)
 RUN_DAY = date(2026, 2, 10)
 
