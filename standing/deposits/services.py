@@ -189,8 +189,18 @@ def offer_deposit(
         },
         after={"amount": amount, "billing_step": billing_step, "payment_link": bool(payment_link)},
     )
-    _send_offer_email(offer, actor)
+    if offer.payment_link is None or offer.payment_link.status == LinkStatus.CREATED:
+        _send_offer_email(offer, actor)
+    # else: a remote provider's link is being created; on_link_created sends the email.
     return offer
+
+
+def on_link_created(link, actor):
+    """payments.ON_CREATED: the offer email goes out once its payment link is open."""
+    offer = DepositOffer.objects.filter(payment_link=link, status=O.OFFERED).first()
+    if offer is not None and offer.payment_link.status == LinkStatus.CREATED:
+        offer.payment_link = link
+        _send_offer_email(offer, actor)
 
 
 def _issue(offer, kind, actor, paid):

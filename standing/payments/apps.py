@@ -8,6 +8,7 @@ class PaymentsConfig(AppConfig):
     def ready(self):
         from standing.core import tick
 
-        from .services import expire_links
+        from .services import expire_links, retry_pending_links
 
         tick.register(expire_links)
+        tick.register(retry_pending_links)

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LinkStatus(models.TextChoices):
+    # Registered with a remote provider by a task after commit (no network call inside a
+    # transaction); the customer gets the link once it is open.
+    CREATING = "creating", _("being created")
     CREATED = "created", _("open")
     PAID = "paid", _("paid")
     FAILED = "failed", _("failed")
@@ -39,6 +42,8 @@ class PaymentLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
+    # PayPal approved the order: the capture is a task after commit, retried by the tick.
+    capture_requested_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
