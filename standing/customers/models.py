@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from standing.accounts.scoping import via_customer
 
 from .normalize import search_key
 
@@ -126,10 +128,7 @@ class Customer(models.Model):
         name = f"{self.first_name} {self.last_name}".strip()
         return f"{name} ({self.company_name})" if self.company_name else name
 
-    @staticmethod
-    def vendor_scope(vendor_id):
-        links = CustomerVendor.objects.filter(customer=OuterRef("pk"), vendor_id=vendor_id)
-        return Q(Exists(links))
+    vendor_scope = via_customer("pk")
 
     @staticmethod
     def customer_scope(user_id):

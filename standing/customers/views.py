@@ -52,7 +52,9 @@ def customer_list_view(request):
 
 
 def _card_context(request, customer, actor, **extra):
-    activity = customer.activity.select_related("actor")
+    # Scoped like every query: a vendor user sees entries about their own orders and the
+    # customer's standing only (deny by default); internal entries are for staff.
+    activity = scoped(customer.activity.select_related("actor"), actor)
     if not actor.is_staff:
         activity = activity.filter(internal=False)
     show_all = request.GET.get("activity") == "all"

@@ -35,7 +35,7 @@ class DepositsConfig(AppConfig):
         if on_link_created not in ON_CREATED:
             ON_CREATED.append(on_link_created)
         staff = frozenset({Role.ADMIN, Role.SUPPORT})
-        register(Panel("outcome", "deposits/panel.html", outcome_panel, "main", 10, staff))
+        register(Panel("outcome", "deposits/panel.html", outcome_panel, "main", 12, staff))
         register(Panel("staff-tasks", "deposits/tasks_panel.html", tasks_panel, "side", 20, staff))
         register(
             Panel(

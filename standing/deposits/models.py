@@ -3,18 +3,10 @@ when a customer became VERIFIED, and the small staff tasks those actions create.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-def _vendor_scope(path):
-    def scope(vendor_id):
-        from standing.customers.models import CustomerVendor
-
-        links = CustomerVendor.objects.filter(customer=OuterRef(path), vendor_id=vendor_id)
-        return Q(Exists(links))
-
-    return staticmethod(scope)
+from standing.accounts.scoping import via_customer
 
 
 class BillingStep(models.TextChoices):
@@ -74,7 +66,7 @@ class DepositOffer(models.Model):
     def __str__(self):
         return f"{self.amount} ({self.get_status_display()})"
 
-    vendor_scope = _vendor_scope("customer")
+    vendor_scope = via_customer("customer")
 
 
 class VerifiedActionRun(models.Model):
@@ -124,4 +116,4 @@ class StaffTask(models.Model):
     def __str__(self):
         return self.title
 
-    vendor_scope = _vendor_scope("customer")
+    vendor_scope = via_customer("customer")

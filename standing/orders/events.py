@@ -136,7 +136,7 @@ def deliver(order: Order, actor, event: Event):
                 "paid_amount": order.paid_amount,
                 "open_amount": order.open_amount,
             },
-            internal=True,
+            vendor=order.vendor_id,
         )
         return stored.result, False
 

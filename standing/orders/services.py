@@ -137,7 +137,7 @@ def create_order(
             "payment_method": payment_method,
             "installments": len(rows),
         },
-        internal=True,
+        vendor=vendor,
     )
     return order
 

@@ -4,8 +4,10 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from standing.accounts.scoping import via_customer
 
 
 class LinkStatus(models.TextChoices):
@@ -59,12 +61,7 @@ class PaymentLink(models.Model):
     def __str__(self):
         return f"{self.amount} {self.currency} · {self.purpose}"
 
-    @staticmethod
-    def vendor_scope(vendor_id):
-        from standing.customers.models import CustomerVendor
-
-        links = CustomerVendor.objects.filter(customer=OuterRef("customer"), vendor_id=vendor_id)
-        return Q(Exists(links))
+    vendor_scope = via_customer("customer")
 
     @staticmethod
     def customer_scope(user_id):

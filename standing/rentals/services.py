@@ -46,8 +46,9 @@ def _snap(obj, fields):
 
 
 def _log(item, actor, action, summary, before=None, after=None):
-    # Internal: the customer's log is shared by every vendor, an item belongs to one of them.
-    record(item.order.customer, actor, action, summary, before, after, internal=True)
+    # The customer's log is shared by every vendor; an item belongs to one of them, whose
+    # users (and staff) alone see it.
+    record(item.order.customer, actor, action, summary, before, after, vendor=item.order.vendor_id)
 
 
 @transaction.atomic
