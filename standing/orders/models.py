@@ -57,6 +57,13 @@ class ItemKind(models.TextChoices):
     RENTAL = "rental", _("Rented object")
 
 
+class RentalState(models.TextChoices):
+    """The lifecycle of a rented object (rentals.services.ITEM); empty for products sold."""
+
+    OUT = "out", _("rented out")
+    RETURNED = "returned", _("returned")
+
+
 def money(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)
 
@@ -126,6 +133,9 @@ class OrderItem(models.Model):
     period_from = models.DateField(_("from"), null=True, blank=True)
     period_until = models.DateField(_("until"), null=True, blank=True)
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    rental_state = models.CharField(
+        _("rental state"), max_length=10, choices=RentalState.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["id"]

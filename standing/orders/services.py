@@ -24,6 +24,7 @@ from .models import (
     OrderStatus,
     PaymentMethod,
     PlanKind,
+    RentalState,
 )
 from .schedule import MAX_INSTALLMENTS, schedule
 
@@ -122,7 +123,14 @@ def create_order(
     Installment.objects.bulk_create(
         Installment(order=order, sequence=seq, due_date=d, amount=a) for seq, d, a in rows
     )
-    OrderItem.objects.bulk_create(OrderItem(order=order, **item) for item in items or [])
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            rental_state=RentalState.OUT if item.get("kind") == ItemKind.RENTAL else "",
+            **item,
+        )
+        for item in items or []
+    )
     link_vendor(customer, vendor)
     record(
         customer,
