@@ -122,6 +122,33 @@ class Order(models.Model):
         return Q(customer__user_id=user_id)
 
 
+class Product(models.Model):
+    """A line of a vendor's price list (the catalogue): whether a SKU is sold or rented, and
+    its list price ("reload price" on the card reads ``list_price``)."""
+
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="products")
+    sku = models.CharField(_("SKU"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=8, choices=ItemKind.choices)
+    list_price = money(_("list price"))
+
+    class Meta:
+        db_table = "rentals_product"  # the table it had in rentals, kept
+        ordering = ["vendor", "sku"]
+        verbose_name = _("product")
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "sku"], name="product_vendor_sku"),
+            models.CheckConstraint(condition=Q(list_price__gte=0), name="product_price_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.sku} {self.name}"
+
+    @staticmethod
+    def vendor_scope(vendor_id):
+        return Q(vendor_id=vendor_id)
+
+
 class OrderItem(models.Model):
     """A product sold or an object rented under an order; rented objects show on the card."""
 

@@ -24,6 +24,7 @@ from .models import (
     OrderStatus,
     PaymentMethod,
     PlanKind,
+    Product,
     RentalState,
 )
 from .schedule import MAX_INSTALLMENTS, schedule
@@ -152,8 +153,6 @@ def create_order(
 
 def item_kind(sku, vendor, period_from=None):
     """A rented object when the price list says so, or when the shop sent a rental period."""
-    from standing.rentals.models import Product
-
     listed = Product.objects.filter(vendor=vendor, sku=sku).values_list("kind", flat=True).first()
     if listed:
         return listed
