@@ -38,6 +38,19 @@ def register(panel: Panel):
     return panel
 
 
+def panel_for(request, customer, actor, key):
+    """One panel of the card (its own URL, so HTMX can refresh it after an action); None when
+    there is no such card panel or the actor's role may not see it."""
+    panel = PANELS.get(key)
+    if panel is None or panel.column == "portal" or actor.role not in panel.roles:
+        return None
+    return {
+        "key": panel.key,
+        "template": panel.template,
+        "ctx": panel.context(request, customer, actor),
+    }
+
+
 def panels_for(request, customer, actor, column):
     return [
         {"key": p.key, "template": p.template, "ctx": p.context(request, customer, actor)}

@@ -6,6 +6,7 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list_view, name="list"),
     path("<str:number>/", views.card, name="card"),
+    path("<str:number>/panels/<slug:key>/", views.panel, name="panel"),
     path("<str:number>/edit/", views.edit, name="edit"),
     path("<str:number>/notes/", views.add_note, name="add_note"),
     path("<str:number>/files/", views.upload, name="upload"),

@@ -15,7 +15,7 @@ from standing.core.pagination import EstimatingPaginator
 from . import access, services
 from .forms import MasterDataForm, MessageForm, NoteForm, PermissionsForm, UploadForm
 from .models import Customer, CustomerFile, CustomerGroup, CustomerStatus, Grant
-from .panels import panels_for
+from .panels import panel_for, panels_for
 from .search import customer_list
 from .standing import filter_blocked, standing
 
@@ -87,6 +87,19 @@ def card(request, number):
     if request.htmx and request.GET.get("activity"):
         return render(request, "customers/card.html#activity", context)
     return render(request, "customers/card.html", context)
+
+
+@login_required
+def panel(request, number, key):
+    """One card panel alone (HTMX refreshes it after an action): the same scoping and the
+    same deny-by-default roles as on the card."""
+    actor = acting(request, *BACK_OFFICE)
+    customer = _customer(request, number, actor)
+    found = panel_for(request, customer, actor, key)
+    if found is None:
+        raise Http404("no such panel")
+    context = {"customer": customer, "actor": actor, "standing": standing(customer)}
+    return render(request, found["template"], {**context, "panel": found["ctx"]})
 
 
 @login_required

@@ -81,3 +81,26 @@ def test_panels_are_staff_only_unless_they_say_otherwise(monkeypatch):
         register(panel)
     with pytest.raises(ValueError, match="both want place 99"):
         register(Panel("other", "y.html", lambda *a: {}, column="side", order=99))
+
+
+def test_each_card_panel_has_its_own_url(
+    client, support_user, vendor1_user, vendor2_user, customer_factory, vendor1
+):
+    customer = customer_factory(vendor=vendor1)
+    client.force_login(support_user)
+    card_panels = [p for p in PANELS.values() if p.column != "portal"]
+    assert card_panels
+    for panel in card_panels:
+        url = f"/customers/{customer.number}/panels/{panel.key}/"
+        assert client.get(url).status_code == 200, panel.key
+    assert client.get(f"/customers/{customer.number}/panels/nope/").status_code == 404
+    assert client.get(f"/customers/{customer.number}/panels/my-deposit/").status_code == 404
+    # Deny by default: a vendor user reaches only the panels that name vendors, and only for
+    # customers of their own.
+    client.force_login(vendor1_user)
+    for panel in card_panels:
+        url = f"/customers/{customer.number}/panels/{panel.key}/"
+        expected = 200 if "vendor" in panel.roles else 404
+        assert client.get(url).status_code == expected, panel.key
+    client.force_login(vendor2_user)
+    assert client.get(f"/customers/{customer.number}/panels/orders/").status_code == 404
