@@ -221,3 +221,36 @@ class Message(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DONE = "done", _("done")
+
+
+class StaffTask(models.Model):
+    """A to-do for staff ("Aufgabe") about a customer, e.g. to welcome a newly verified one
+    (rules: customers/staff_tasks.py)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, on_delete=models.CASCADE, related_name="staff_tasks"
+    )
+    title = models.CharField(_("task"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        db_table = "deposits_stafftask"  # the table it had in deposits, kept
+        ordering = ["done_at", "-created_at", "-id"]
+        indexes = [models.Index(fields=["done_at", "-created_at"], name="staff_task_open")]
+
+    def __str__(self):
+        return self.title
+
+    vendor_scope = via_customer("customer")

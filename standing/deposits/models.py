@@ -1,5 +1,5 @@
 """Deposit offers ("Kautionsangebote") to denied customers, the record of the actions that ran
-when a customer became VERIFIED, and the small staff tasks those actions create."""
+when a customer became VERIFIED, (the staff tasks those actions create are the customers app's)."""
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from standing.accounts.scoping import via_customer
+from standing.customers.models import StaffTask, TaskStatus  # noqa: F401  (moved to customers)
 
 
 class BillingStep(models.TextChoices):
@@ -86,34 +87,3 @@ class VerifiedActionRun(models.Model):
 
     def __str__(self):
         return f"{self.customer_id}:{self.action}"
-
-
-class TaskStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    DONE = "done", _("done")
-
-
-class StaffTask(models.Model):
-    """A to-do for staff ("Aufgabe"), e.g. to welcome a newly verified customer."""
-
-    customer = models.ForeignKey(
-        "customers.Customer", null=True, on_delete=models.CASCADE, related_name="staff_tasks"
-    )
-    title = models.CharField(_("task"), max_length=200)
-    status = models.CharField(
-        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-
-    class Meta:
-        ordering = ["done_at", "-created_at", "-id"]
-        indexes = [models.Index(fields=["done_at", "-created_at"], name="staff_task_open")]
-
-    def __str__(self):
-        return self.title
-
-    vendor_scope = via_customer("customer")

@@ -14,8 +14,10 @@ from standing.blocks import services as blocks
 from standing.core import lifecycle
 from standing.core.models import StateTransition
 from standing.customers import lifecycle as customers
+from standing.customers import staff_tasks
+from standing.customers.models import StaffTask
 from standing.deposits import services as deposits
-from standing.deposits.models import DepositOffer, StaffTask
+from standing.deposits.models import DepositOffer
 from standing.orders import lifecycle as orders
 from standing.orders import services as order_services
 from standing.orders.models import ItemKind, OrderItem, PaymentMethod, PlanKind
@@ -166,7 +168,7 @@ LIFECYCLES = [
     (rentals.DAMAGE, _damage, _no_fields),
     (rentals.ITEM, _rental_item, _item_fields),
     (screening.FINDING, _finding, _no_fields),
-    (deposits.TASK, _task, _no_fields),
+    (staff_tasks.TASK, _task, _no_fields),
 ]
 
 
