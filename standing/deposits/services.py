@@ -19,7 +19,7 @@ from standing.billing import services as billing
 from standing.billing.models import DEPOSIT_GROUP, CostType, DocumentKind
 from standing.core import lifecycle
 from standing.core.errors import DomainError
-from standing.core.money import parse_amount
+from standing.core.money import format_money, parse_amount
 from standing.customers.lifecycle import allowed_transitions
 from standing.customers.lifecycle import transition as customer_transition
 from standing.customers.models import CustomerStatus
@@ -59,7 +59,7 @@ OFFER = lifecycle.Lifecycle(
     ),
     summary=lambda offer, frm, to: (
         _("Deposit offer over %(amount)s: %(status)s")
-        % {"amount": offer.amount, "status": O(to).label}
+        % {"amount": format_money(offer.amount), "status": O(to).label}
     ),
     not_allowed=OfferNotOpen,
     changed=OfferChangedMeanwhile,
@@ -184,7 +184,7 @@ def offer_deposit(
         "deposit.offered",
         _("Deposit of %(amount)s offered (%(step)s, %(cost_type)s)")
         % {
-            "amount": amount,
+            "amount": format_money(amount),
             "step": BillingStep(billing_step).label,
             "cost_type": cost_type.code,
         },
@@ -232,8 +232,8 @@ def _send_offer_email(offer, actor):
         lines = [
             _("Hello %(name)s,") % {"name": customer.first_name},
             "",
-            _("we are glad to accept you as a customer against a deposit of %(amount)s %(cur)s.")
-            % {"amount": offer.amount, "cur": settings.CURRENCY},
+            _("we are glad to accept you as a customer against a deposit of %(amount)s.")
+            % {"amount": format_money(offer.amount)},
         ]
         if offer.payment_link:
             lines.append(_("Please pay it here: %(url)s") % {"url": offer.payment_link.payment_url})

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from standing.activity.services import record
 from standing.core.errors import DomainError
-from standing.core.money import parse_amount
+from standing.core.money import format_money, parse_amount
 from standing.customers.normalize import search_key
 from standing.customers.services import link_vendor
 
@@ -137,8 +137,8 @@ def create_order(
         customer,
         actor,
         "order.created",
-        _("Order %(number)s created (%(amount)s EUR, %(plan)s)")
-        % {"number": number, "amount": amount, "plan": PlanKind(plan_kind).label},
+        _("Order %(number)s created (%(amount)s, %(plan)s)")
+        % {"number": number, "amount": format_money(amount), "plan": PlanKind(plan_kind).label},
         after={
             "order": number,
             "vendor": vendor.pk,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from standing.accounts.scoping import SYSTEM, Actor
 from standing.core import lifecycle
 from standing.core.errors import DomainError
+from standing.core.money import format_money
 
 from .models import LinkStatus, PaymentLink, WebhookEvent
 from .providers import get_provider
@@ -59,11 +60,11 @@ LINK = lifecycle.Lifecycle(
         % {"status": L(frm).label, "to": L(to).label}
     ),
     summary=lambda link, frm, to: (
-        _("Payment link over %(amount)s %(currency)s (%(provider)s)")
-        % {"amount": link.amount, "currency": link.currency, "provider": link.provider}
+        _("Payment link over %(amount)s (%(provider)s)")
+        % {"amount": format_money(link.amount), "provider": link.provider}
         if to == L.CREATED
-        else _("Payment link over %(amount)s %(currency)s: %(status)s")
-        % {"amount": link.amount, "currency": link.currency, "status": L(to).label}
+        else _("Payment link over %(amount)s: %(status)s")
+        % {"amount": format_money(link.amount), "status": L(to).label}
     ),
     not_allowed=LinkNotOpen,
     changed=LinkChangedMeanwhile,
