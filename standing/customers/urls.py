@@ -13,6 +13,11 @@ urlpatterns = [
     path("<str:number>/files/<int:file_id>/", views.download, name="download"),
     path("<str:number>/files/<int:file_id>/delete/", views.delete_file, name="delete_file"),
     path("<str:number>/message/", views.send_message, name="message"),
+    path(
+        "<str:number>/messages/<int:message_id>/resend/",
+        views.resend_message,
+        name="resend_message",
+    ),
     path("<str:number>/permissions/", views.set_permissions, name="permissions"),
     path("<str:number>/login/<str:action>/", views.login_action, name="login_action"),
 ]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,7 +12,7 @@ from standing.accounts.scoping import BACK_OFFICE, STAFF, acting, get_scoped, sc
 from standing.core.errors import DomainError
 from standing.core.pagination import EstimatingPaginator
 
-from . import access, services
+from . import access, outbox, services
 from .forms import MasterDataForm, MessageForm, NoteForm, PermissionsForm, UploadForm
 from .models import Customer, CustomerFile, CustomerGroup, CustomerStatus, Grant
 from .panels import panel_for, panels_for
@@ -183,6 +183,22 @@ def delete_file(request, number, file_id):
     services.delete_file(stored, actor)
     messages.success(request, _("Document deleted."))
     return _back(request, customer, "documents")
+
+
+@login_required
+@require_POST
+def resend_message(request, number, message_id):
+    """Staff send an email the outbox gave up on once more."""
+    actor = acting(request, *STAFF)
+    customer = _customer(request, number, actor)
+    message = get_object_or_404(customer.messages, pk=message_id)
+    try:
+        outbox.send_again(message, actor)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The email is queued again."))
+    return _back(request, customer, "messages-panel")
 
 
 @login_required
