@@ -43,6 +43,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/standing makemigrations --check --dry-run
 
 format: $(STAMP)

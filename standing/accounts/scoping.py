@@ -83,6 +83,23 @@ def vendor_q(path):
     return lambda vendor_id: Q(**{f"{path}_id": vendor_id})
 
 
+def via_customer(path="customer"):
+    """The ``vendor_scope`` of every customer-related model, declared once: a vendor sees the
+    row when it deals with the customer at ``path`` ("pk" for the customer itself), i.e. a
+    ``CustomerVendor`` link exists."""
+
+    def scope(vendor_id):
+        from django.apps import apps
+        from django.db.models import Exists, OuterRef
+
+        links = apps.get_model("customers", "CustomerVendor").objects.filter(
+            customer=OuterRef(path), vendor_id=vendor_id
+        )
+        return Q(Exists(links))
+
+    return staticmethod(scope)
+
+
 # Who may use which pages: the operator's staff, and staff together with vendor users.
 STAFF = (Role.ADMIN, Role.SUPPORT)
 BACK_OFFICE = (Role.ADMIN, Role.SUPPORT, Role.VENDOR)

@@ -30,6 +30,12 @@ class ActivityRecord(models.Model):
     after = models.JSONField(default=dict, blank=True)
     # Only staff may see internal records (screening evidence, reasons).
     internal = models.BooleanField(default=False)
+    # The vendor an entry is about (their order, its payments, its rented objects): only that
+    # vendor's users see it. Entries without a vendor are shown to vendor users only when they
+    # are about the customer's standing (deny by default, see ``vendor_scope``).
+    vendor = models.ForeignKey(
+        "vendors.Vendor", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:
@@ -38,6 +44,18 @@ class ActivityRecord(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.summary}"
+
+    # Actions about the customer's standing every vendor of the customer may see.
+    STANDING_ACTIONS = ("status.",)
+
+    @staticmethod
+    def vendor_scope(vendor_id):
+        """A vendor user sees entries about their own orders and the customer's standing;
+        anything else (documents, messages, notes, logins, other vendors) is denied."""
+        standing = models.Q()
+        for prefix in ActivityRecord.STANDING_ACTIONS:
+            standing |= models.Q(action__startswith=prefix)
+        return models.Q(vendor_id=vendor_id) | (models.Q(vendor__isnull=True) & standing)
 
     def changes(self):
         """(field, before, after) for every key that differs."""

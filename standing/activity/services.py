@@ -13,6 +13,7 @@ def build_record(
     internal=False,
     at=None,
     customer_id=None,
+    vendor_id=None,
 ):
     """An unsaved activity line (for ``bulk_create`` of set-based changes); ``record()`` saves
     one. ``customer_id`` may stand in for ``customer`` when only the id is at hand."""
@@ -26,13 +27,29 @@ def build_record(
         before=_jsonable(before or {}),
         after=_jsonable(after or {}),
         internal=internal,
+        vendor_id=vendor_id,
         created_at=at or timezone.now(),
     )
 
 
-def record(customer, actor, action, summary, before=None, after=None, internal=False, at=None):
-    """Append a line to the activity log; call it inside the transaction that made the change."""
-    entry = build_record(customer, actor, action, summary, before, after, internal, at)
+def record(
+    customer,
+    actor,
+    action,
+    summary,
+    before=None,
+    after=None,
+    internal=False,
+    at=None,
+    vendor=None,
+):
+    """Append a line to the activity log; call it inside the transaction that made the change.
+    ``vendor`` (a Vendor or its id): the entry is about that vendor's business, and only that
+    vendor's users (and staff) see it."""
+    vendor_id = getattr(vendor, "pk", vendor)
+    entry = build_record(
+        customer, actor, action, summary, before, after, internal, at, vendor_id=vendor_id
+    )
     entry.save()
     return entry
 

@@ -3,8 +3,10 @@ numbered without gaps per kind and year."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from standing.accounts.scoping import via_customer
 
 DEPOSIT_GROUP = "Kaution"
 DEPOSIT_COST_TYPE = "deposit"
@@ -85,12 +87,7 @@ class Document(models.Model):
     def __str__(self):
         return self.number
 
-    @staticmethod
-    def vendor_scope(vendor_id):
-        from standing.customers.models import CustomerVendor
-
-        links = CustomerVendor.objects.filter(customer=OuterRef("customer"), vendor_id=vendor_id)
-        return Q(Exists(links))
+    vendor_scope = via_customer("customer")
 
     @staticmethod
     def customer_scope(user_id):

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standing.accounts.models import Role
-from standing.accounts.scoping import Actor, acting, get_scoped
+from standing.accounts.scoping import STAFF, acting, get_scoped
 
 from . import services
 from .forms import CostGroupForm, CostTypeForm
@@ -22,9 +22,7 @@ def documents_panel(request, customer, actor):
 
 @login_required
 def download(request, document_id):
-    actor = Actor.of(request.user)
-    if not actor.is_staff:
-        raise PermissionDenied
+    actor = acting(request, *STAFF)
     document = get_scoped(Document.objects.select_related("customer"), actor, pk=document_id)
     services.store_pdf(document)
     return FileResponse(

@@ -30,12 +30,14 @@ class BlocksConfig(AppConfig):
         from standing.core.demo import DEMO_STEPS
         from standing.core.views import SETTINGS_SECTIONS
         from standing.customers.panels import Panel, register
+        from standing.customers.standing import register_block_source
 
-        from . import services
+        from . import models, services
         from .demo import demo_blocks
         from .panel import panel_context
 
         tick.register(services.expire_due_blocks)
+        register_block_source(models.CustomerBlocks())
         register(
             Panel(
                 "blocks",

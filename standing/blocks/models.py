@@ -131,3 +131,20 @@ class Block(models.Model):
 def blocked_exists(now):
     """A subquery expression: the outer customer has a block active at ``now``."""
     return Exists(Block.objects.filter(Block.active_q(now), customer=OuterRef("pk")))
+
+
+class CustomerBlocks:
+    """The blocks' part of a customer's standing (registered with customers.standing)."""
+
+    def ends_of_active(self, customer, now):
+        return list(
+            Block.objects.filter(Block.active_q(now), customer=customer).values_list(
+                "ends_at", flat=True
+            )
+        )
+
+    def blocked_customers(self, now):
+        return Block.objects.filter(Block.active_q(now)).values("customer_id")
+
+    def blocked_q(self, now):
+        return Q(blocked_exists(now))

@@ -73,6 +73,8 @@ class Lifecycle:
       a string is the reason shown to the person who asked.
     - ``record``: write an activity record on the object's customer (``customer`` is the
       attribute path to it, ``"self"`` for the customer itself, ``None`` for objects without one).
+    - ``vendor``: attribute path to the vendor id the object belongs to ("vendor_id"): its
+      activity records are then shown to that vendor's users (and staff) only.
     - ``internal``: the activity record is for staff only.
     - ``describe``: ``callable(obj) -> str`` naming the object in messages ("Order A-1").
     - ``refusal``: ``callable(obj, frm, to) -> str`` for "not allowed from this state".
@@ -92,6 +94,7 @@ class Lifecycle:
         guards: dict | None = None,
         record: bool = True,
         customer: str | None = "customer",
+        vendor: str | None = None,
         action_prefix: str | None = None,
         internal: bool = False,
         describe: Callable | None = None,
@@ -113,6 +116,7 @@ class Lifecycle:
                 raise ValueError(f"{name}: guard for {key} which is not a transition")
         self.record = record and customer is not None
         self.customer = customer
+        self.vendor = vendor
         self.action_prefix = action_prefix or name
         self.internal = internal
         self.describe = describe or (lambda obj: f"{model._meta.verbose_name} {obj.pk}")
@@ -232,6 +236,7 @@ class Lifecycle:
                     },
                     internal=self.internal if internal is None else internal,
                     at=now,
+                    vendor_id=_attr_path(obj, self.vendor) if self.vendor else None,
                 ).save()
             if run_handlers:
                 for handler in self.on_enter.get(to, []):
@@ -328,6 +333,8 @@ class Lifecycle:
                 # meanwhile is re-checked against ``status = frm`` and skipped; on SQLite the
                 # IMMEDIATE transaction already holds the database's write lock.
                 fields = ("pk", customer_path) if self.record else ("pk",)
+                if self.record and self.vendor:
+                    fields += (self.vendor,)
                 rows = list(chunk.select_for_update(**lock_of).values_list(*fields)[:BULK_CHUNK])
                 if not rows:
                     break
@@ -362,13 +369,14 @@ class Lifecycle:
                     actor,
                     f"{self.action_prefix}.{self.action(frm, to)}",
                     text,
-                    before={self.field: frm, "object": str(pk)},
+                    before={self.field: frm, "object": str(row[0])},
                     after={self.field: to, **({"reason": reason} if reason else {})},
                     internal=self.internal,
                     at=at,
-                    customer_id=customer_id,
+                    customer_id=row[1],
+                    vendor_id=row[2] if self.vendor else None,
                 )
-                for pk, customer_id in rows
+                for row in rows
             ],
             batch_size=BULK_CHUNK,
         )

@@ -7,8 +7,10 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self):
+        from standing.accounts.models import Role
         from standing.activity import display
         from standing.core import tick
+        from standing.core.context_processors import NAVIGATION
 
         from . import outbox, tasks  # noqa: F401  (tasks: the outbox's renderers)
         from .models import Customer, CustomerStatus, Grant, Permission
@@ -29,3 +31,6 @@ class CustomersConfig(AppConfig):
             display.label_values(perm.value, Grant, prefix="customer")
 
         tick.register(outbox.sweep)
+        entry = (_("Customers"), "customers:list", {Role.ADMIN, Role.SUPPORT, Role.VENDOR})
+        if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
+            NAVIGATION.insert(0, entry)

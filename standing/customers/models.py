@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from standing.accounts.scoping import via_customer
 
 from .normalize import search_key
 
@@ -126,10 +128,7 @@ class Customer(models.Model):
         name = f"{self.first_name} {self.last_name}".strip()
         return f"{name} ({self.company_name})" if self.company_name else name
 
-    @staticmethod
-    def vendor_scope(vendor_id):
-        links = CustomerVendor.objects.filter(customer=OuterRef("pk"), vendor_id=vendor_id)
-        return Q(Exists(links))
+    vendor_scope = via_customer("pk")
 
     @staticmethod
     def customer_scope(user_id):
@@ -222,3 +221,36 @@ class Message(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DONE = "done", _("done")
+
+
+class StaffTask(models.Model):
+    """A to-do for staff ("Aufgabe") about a customer, e.g. to welcome a newly verified one
+    (rules: customers/staff_tasks.py)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, on_delete=models.CASCADE, related_name="staff_tasks"
+    )
+    title = models.CharField(_("task"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        db_table = "deposits_stafftask"  # the table it had in deposits, kept
+        ordering = ["done_at", "-created_at", "-id"]
+        indexes = [models.Index(fields=["done_at", "-created_at"], name="staff_task_open")]
+
+    def __str__(self):
+        return self.title
+
+    vendor_scope = via_customer("customer")

@@ -2,6 +2,11 @@
 
 An app registers its panel in ``AppConfig.ready()``; the card renders every registered panel
 that the acting role may see, so adding a capability never edits the card's template.
+
+Deny by default: a panel is shown to the operator's staff only, unless it names the other
+roles that may see it (vendor users see a panel only when it says so and scopes its content).
+Panels are ordered by ``order`` within their column; two panels may not share a key, nor a
+place (column and order), so the order is stable whatever the apps' order.
 """
 
 from dataclasses import dataclass, field
@@ -14,14 +19,36 @@ class Panel:
     context: object  # callable(request, customer, actor) -> dict
     column: str = "main"  # "main" or "side"
     order: int = 50
-    roles: frozenset = field(default_factory=lambda: frozenset({"admin", "support", "vendor"}))
+    roles: frozenset = field(default_factory=lambda: frozenset({"admin", "support"}))
 
 
 PANELS: dict[str, Panel] = {}
 
 
 def register(panel: Panel):
+    if panel.key in PANELS:
+        raise ValueError(f"card panel {panel.key!r} registered twice")
+    for other in PANELS.values():
+        if (other.column, other.order) == (panel.column, panel.order):
+            raise ValueError(
+                f"card panels {other.key!r} and {panel.key!r} both want place {panel.order} "
+                f"of the {panel.column} column"
+            )
     PANELS[panel.key] = panel
+    return panel
+
+
+def panel_for(request, customer, actor, key):
+    """One panel of the card (its own URL, so HTMX can refresh it after an action); None when
+    there is no such card panel or the actor's role may not see it."""
+    panel = PANELS.get(key)
+    if panel is None or panel.column == "portal" or actor.role not in panel.roles:
+        return None
+    return {
+        "key": panel.key,
+        "template": panel.template,
+        "ctx": panel.context(request, customer, actor),
+    }
 
 
 def panels_for(request, customer, actor, column):

@@ -3,22 +3,44 @@
 from django.conf import settings
 from django.utils import timezone
 
-from standing.blocks.models import Block, blocked_exists
-
 from .models import CustomerStatus
 from .services import effective_permissions
 
 S = CustomerStatus
 
 
+class BlockSource:
+    """What the standing needs to know about blocks. The blocks app (above customers, which
+    must not import it) registers its implementation in its AppConfig.ready()."""
+
+    def ends_of_active(self, customer, now) -> list:
+        """The ends (None: indefinite) of the customer's blocks active at ``now``."""
+        return []
+
+    def blocked_customers(self, now):
+        """A queryset of the ids of customers blocked at ``now`` (or None: nobody)."""
+        return None
+
+    def blocked_q(self, now):
+        """A Q on Customer: blocked at ``now``."""
+        from django.db.models import Q
+
+        return Q(pk__in=[])
+
+
+_blocks = BlockSource()
+
+
+def register_block_source(source: BlockSource):
+    global _blocks
+    if type(_blocks) is not BlockSource and _blocks is not source:
+        raise ValueError("a block source is registered already")
+    _blocks = source
+
+
 def block_state(customer, now=None):
     """(blocked, blocked_until): until is None while an indefinite block is active."""
-    now = now or timezone.now()
-    active = list(
-        Block.objects.filter(Block.active_q(now), customer=customer).values_list(
-            "ends_at", flat=True
-        )
-    )
+    active = _blocks.ends_of_active(customer, now or timezone.now())
     if not active:
         return False, None
     return True, None if None in active else max(active)
@@ -45,6 +67,6 @@ def filter_blocked(queryset, blocked: bool, now=None):
     now = now or timezone.now()
     if blocked:
         # Driven from the (small) set of active blocks, not by probing every customer.
-        active = Block.objects.filter(Block.active_q(now)).values("customer_id")
-        return queryset.filter(pk__in=active)
-    return queryset.filter(~blocked_exists(now))
+        active = _blocks.blocked_customers(now)
+        return queryset.none() if active is None else queryset.filter(pk__in=active)
+    return queryset.filter(~_blocks.blocked_q(now))

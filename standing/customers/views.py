@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,10 +12,10 @@ from standing.accounts.scoping import BACK_OFFICE, STAFF, acting, get_scoped, sc
 from standing.core.errors import DomainError
 from standing.core.pagination import EstimatingPaginator
 
-from . import access, services
+from . import access, outbox, services
 from .forms import MasterDataForm, MessageForm, NoteForm, PermissionsForm, UploadForm
 from .models import Customer, CustomerFile, CustomerGroup, CustomerStatus, Grant
-from .panels import panels_for
+from .panels import panel_for, panels_for
 from .search import customer_list
 from .standing import filter_blocked, standing
 
@@ -52,7 +52,9 @@ def customer_list_view(request):
 
 
 def _card_context(request, customer, actor, **extra):
-    activity = customer.activity.select_related("actor")
+    # Scoped like every query: a vendor user sees entries about their own orders and the
+    # customer's standing only (deny by default); internal entries are for staff.
+    activity = scoped(customer.activity.select_related("actor"), actor)
     if not actor.is_staff:
         activity = activity.filter(internal=False)
     show_all = request.GET.get("activity") == "all"
@@ -85,6 +87,19 @@ def card(request, number):
     if request.htmx and request.GET.get("activity"):
         return render(request, "customers/card.html#activity", context)
     return render(request, "customers/card.html", context)
+
+
+@login_required
+def panel(request, number, key):
+    """One card panel alone (HTMX refreshes it after an action): the same scoping and the
+    same deny-by-default roles as on the card."""
+    actor = acting(request, *BACK_OFFICE)
+    customer = _customer(request, number, actor)
+    found = panel_for(request, customer, actor, key)
+    if found is None:
+        raise Http404("no such panel")
+    context = {"customer": customer, "actor": actor, "standing": standing(customer)}
+    return render(request, found["template"], {**context, "panel": found["ctx"]})
 
 
 @login_required
@@ -168,6 +183,22 @@ def delete_file(request, number, file_id):
     services.delete_file(stored, actor)
     messages.success(request, _("Document deleted."))
     return _back(request, customer, "documents")
+
+
+@login_required
+@require_POST
+def resend_message(request, number, message_id):
+    """Staff send an email the outbox gave up on once more."""
+    actor = acting(request, *STAFF)
+    customer = _customer(request, number, actor)
+    message = get_object_or_404(customer.messages, pk=message_id)
+    try:
+        outbox.send_again(message, actor)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The email is queued again."))
+    return _back(request, customer, "messages-panel")
 
 
 @login_required

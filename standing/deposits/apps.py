@@ -24,11 +24,11 @@ class DepositsConfig(AppConfig):
         from standing.customers.lifecycle import ON_ENTER
         from standing.customers.models import CustomerStatus
         from standing.customers.panels import Panel, register
-        from standing.payments.services import ON_PAID
+        from standing.payments.services import ON_CREATED, ON_PAID
 
         from . import services
         from .demo import demo_offers
-        from .services import on_link_paid
+        from .services import on_link_created, on_link_paid
         from .verified import ACTIONS, on_verified
         from .views import outcome_panel, tasks_panel
 
@@ -39,8 +39,10 @@ class DepositsConfig(AppConfig):
             ON_ENTER[CustomerStatus.VERIFIED].append(on_verified)
         if on_link_paid not in ON_PAID:
             ON_PAID.append(on_link_paid)
+        if on_link_created not in ON_CREATED:
+            ON_CREATED.append(on_link_created)
         staff = frozenset({Role.ADMIN, Role.SUPPORT})
-        register(Panel("outcome", "deposits/panel.html", outcome_panel, "main", 10, staff))
+        register(Panel("outcome", "deposits/panel.html", outcome_panel, "main", 12, staff))
         register(Panel("staff-tasks", "deposits/tasks_panel.html", tasks_panel, "side", 20, staff))
         register(
             Panel(

@@ -1,20 +1,13 @@
 """Deposit offers ("Kautionsangebote") to denied customers, the record of the actions that ran
-when a customer became VERIFIED, and the small staff tasks those actions create."""
+when a customer became VERIFIED, (the staff tasks those actions create are the customers app's)."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-
-def _vendor_scope(path):
-    def scope(vendor_id):
-        from standing.customers.models import CustomerVendor
-
-        links = CustomerVendor.objects.filter(customer=OuterRef(path), vendor_id=vendor_id)
-        return Q(Exists(links))
-
-    return staticmethod(scope)
+from standing.accounts.scoping import via_customer
+from standing.customers.models import StaffTask, TaskStatus  # noqa: F401  (moved to customers)
 
 
 class BillingStep(models.TextChoices):
@@ -74,7 +67,7 @@ class DepositOffer(models.Model):
     def __str__(self):
         return f"{self.amount} ({self.get_status_display()})"
 
-    vendor_scope = _vendor_scope("customer")
+    vendor_scope = via_customer("customer")
 
 
 class VerifiedActionRun(models.Model):
@@ -94,34 +87,3 @@ class VerifiedActionRun(models.Model):
 
     def __str__(self):
         return f"{self.customer_id}:{self.action}"
-
-
-class TaskStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    DONE = "done", _("done")
-
-
-class StaffTask(models.Model):
-    """A to-do for staff ("Aufgabe"), e.g. to welcome a newly verified customer."""
-
-    customer = models.ForeignKey(
-        "customers.Customer", null=True, on_delete=models.CASCADE, related_name="staff_tasks"
-    )
-    title = models.CharField(_("task"), max_length=200)
-    status = models.CharField(
-        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-
-    class Meta:
-        ordering = ["done_at", "-created_at", "-id"]
-        indexes = [models.Index(fields=["done_at", "-created_at"], name="staff_task_open")]
-
-    def __str__(self):
-        return self.title
-
-    vendor_scope = _vendor_scope("customer")

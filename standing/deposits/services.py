@@ -24,10 +24,11 @@ from standing.customers.lifecycle import allowed_transitions
 from standing.customers.lifecycle import transition as customer_transition
 from standing.customers.models import CustomerStatus
 from standing.customers.services import send_message
+from standing.customers.staff_tasks import TASK, complete_task  # noqa: F401  (moved to customers)
 from standing.payments import services as payments
 from standing.payments.models import LinkStatus
 
-from .models import BillingStep, DepositOffer, OfferStatus, StaffTask, TaskStatus
+from .models import BillingStep, DepositOffer, OfferStatus
 
 S = CustomerStatus
 O = OfferStatus  # noqa: E741
@@ -189,8 +190,18 @@ def offer_deposit(
         },
         after={"amount": amount, "billing_step": billing_step, "payment_link": bool(payment_link)},
     )
-    _send_offer_email(offer, actor)
+    if offer.payment_link is None or offer.payment_link.status == LinkStatus.CREATED:
+        _send_offer_email(offer, actor)
+    # else: a remote provider's link is being created; on_link_created sends the email.
     return offer
+
+
+def on_link_created(link, actor):
+    """payments.ON_CREATED: the offer email goes out once its payment link is open."""
+    offer = DepositOffer.objects.filter(payment_link=link, status=O.OFFERED).first()
+    if offer is not None and offer.payment_link.status == LinkStatus.CREATED:
+        offer.payment_link = link
+        _send_offer_email(offer, actor)
 
 
 def _issue(offer, kind, actor, paid):
@@ -311,29 +322,3 @@ def delete(customer, actor):
         type(customer.user).objects.filter(pk=customer.user_id).update(is_active=False)
         record(customer, actor, "login.deactivated", _("Login deactivated"))
     return customer
-
-
-# --- staff tasks ----------------------------------------------------------------------------
-class TaskNotOpen(lifecycle.TransitionNotAllowed):
-    pass
-
-
-TASK = lifecycle.Lifecycle(
-    "staff_task",
-    StaffTask,
-    {(TaskStatus.OPEN, TaskStatus.DONE): "done"},
-    action_prefix="task",
-    internal=True,
-    describe=lambda task: _("Task “%(title)s”") % {"title": task.title},
-    refusal=lambda task, frm, to: _("This task is done already."),
-    summary=lambda task, frm, to: _("Task done: %(title)s") % {"title": task.title},
-    not_allowed=TaskNotOpen,
-    changed=type("TaskChangedMeanwhile", (lifecycle.ChangedMeanwhile, TaskNotOpen), {}),
-)
-
-
-def complete_task(task: StaffTask, actor) -> StaffTask:
-    """Staff mark a task done: once, with who and when, in the customer's activity."""
-    return TASK.transition(
-        task, TaskStatus.DONE, actor, updates={"done_at": timezone.now(), "done_by": actor.user}
-    )

@@ -11,11 +11,9 @@ from django.utils import timezone
 from standing.accounts.scoping import SYSTEM
 from standing.core.money import round_money
 from standing.customers.models import Customer, CustomerStatus
-from standing.rentals import services as rentals
-from standing.rentals.models import DamageCase, Product, Voucher
 
 from . import events, services
-from .models import ItemKind, Order, PaymentMethod, PlanKind
+from .models import ItemKind, Order, PaymentMethod, PlanKind, Product
 
 NORD, SUED = "Autovermietung Nord GmbH", "FitnessWelt Süd GmbH"
 PRODUCTS = {
@@ -68,7 +66,6 @@ def demo_orders(command, users, vendors):
             created += 1
         if created:
             command.stdout.write(f"Demo orders for {vendor_name}: {created} new.")
-    _extras(vendors[NORD], today)
 
 
 def _order(vendor_name, vendor, customer, number, n, today):
@@ -172,37 +169,4 @@ def _story(order, story, today):
             "payment_received",
             first.due_date,
             amount=round_money(first.amount / 2),
-        )
-
-
-def _extras(vendor, today):
-    """A damage case and vouchers on the first Autovermietung customer's card."""
-    order = Order.objects.filter(number="AN-2026-0001").select_related("customer").first()
-    if order is None:
-        return
-    item = order.items.first()
-    if item and not DamageCase.objects.filter(order=order).exists():
-        rentals.add_damage(
-            item,
-            SYSTEM,
-            date=today - timedelta(days=35),
-            description="Delle in der Heckklappe, beim Rücknahmecheck entdeckt.",
-            amount=Decimal("380.00"),
-        )
-    if not Voucher.objects.filter(code="DEMO-SOMMER10").exists():
-        rentals.add_voucher(
-            order.customer,
-            SYSTEM,
-            vendor=vendor,
-            code="DEMO-SOMMER10",
-            percent=Decimal("10"),
-            valid_until=today + timedelta(days=90),
-        )
-        rentals.add_voucher(
-            order.customer,
-            SYSTEM,
-            vendor=vendor,
-            code="DEMO-TREUE20",
-            value=Decimal("20.00"),
-            valid_until=today + timedelta(days=365),
         )

@@ -144,7 +144,7 @@ def deliver(order: Order, actor, event: Event):
                 "paid_amount": order.paid_amount,
                 "open_amount": order.open_amount,
             },
-            internal=True,
+            vendor=order.vendor_id,
         )
         for handler in AFTER_EVENT:
             handler(order, stored, actor)

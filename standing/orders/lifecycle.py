@@ -35,7 +35,7 @@ ORDER = lifecycle.Lifecycle(
     Order,
     TRANSITIONS,
     action_prefix="order",
-    internal=True,
+    vendor="vendor_id",  # seen by staff and the order's vendor
     describe=lambda order: _("Order %(number)s") % {"number": order.number},
     refusal=lambda order, frm, to: (
         _("Order %(number)s is %(status)s and cannot become %(to)s.")

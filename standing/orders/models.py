@@ -57,6 +57,13 @@ class ItemKind(models.TextChoices):
     RENTAL = "rental", _("Rented object")
 
 
+class RentalState(models.TextChoices):
+    """The lifecycle of a rented object (rentals.services.ITEM); empty for products sold."""
+
+    OUT = "out", _("rented out")
+    RETURNED = "returned", _("returned")
+
+
 def money(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=2, **kwargs)
 
@@ -122,6 +129,33 @@ class Order(models.Model):
         return Q(customer__user_id=user_id)
 
 
+class Product(models.Model):
+    """A line of a vendor's price list (the catalogue): whether a SKU is sold or rented, and
+    its list price ("reload price" on the card reads ``list_price``)."""
+
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="products")
+    sku = models.CharField(_("SKU"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=8, choices=ItemKind.choices)
+    list_price = money(_("list price"))
+
+    class Meta:
+        db_table = "rentals_product"  # the table it had in rentals, kept
+        ordering = ["vendor", "sku"]
+        verbose_name = _("product")
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "sku"], name="product_vendor_sku"),
+            models.CheckConstraint(condition=Q(list_price__gte=0), name="product_price_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.sku} {self.name}"
+
+    @staticmethod
+    def vendor_scope(vendor_id):
+        return Q(vendor_id=vendor_id)
+
+
 class OrderItem(models.Model):
     """A product sold or an object rented under an order; rented objects show on the card."""
 
@@ -133,6 +167,9 @@ class OrderItem(models.Model):
     period_from = models.DateField(_("from"), null=True, blank=True)
     period_until = models.DateField(_("until"), null=True, blank=True)
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    rental_state = models.CharField(
+        _("rental state"), max_length=10, choices=RentalState.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["id"]

@@ -25,6 +25,8 @@ from .models import (
     OrderStatus,
     PaymentMethod,
     PlanKind,
+    Product,
+    RentalState,
 )
 from .schedule import MAX_INSTALLMENTS, schedule
 
@@ -158,7 +160,14 @@ def create_order(
     Installment.objects.bulk_create(
         Installment(order=order, sequence=seq, due_date=d, amount=a) for seq, d, a in rows
     )
-    OrderItem.objects.bulk_create(OrderItem(order=order, **item) for item in items or [])
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            rental_state=RentalState.OUT if item.get("kind") == ItemKind.RENTAL else "",
+            **item,
+        )
+        for item in items or []
+    )
     link_vendor(customer, vendor)
     record(
         customer,
@@ -173,15 +182,13 @@ def create_order(
             "payment_method": payment_method,
             "installments": len(rows),
         },
-        internal=True,
+        vendor=vendor,
     )
     return order
 
 
 def item_kind(sku, vendor, period_from=None):
     """A rented object when the price list says so, or when the shop sent a rental period."""
-    from standing.rentals.models import Product
-
     listed = Product.objects.filter(vendor=vendor, sku=sku).values_list("kind", flat=True).first()
     if listed:
         return listed

@@ -17,6 +17,7 @@ class PaymentsConfig(AppConfig):
         display.label_values("status", LinkStatus, prefix="payment_link")
         from standing.core import tick
 
-        from .services import expire_links
+        from .services import expire_links, retry_pending_links
 
         tick.register(expire_links)
+        tick.register(retry_pending_links)

@@ -4,11 +4,16 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from standing.accounts.scoping import via_customer
 
 
 class LinkStatus(models.TextChoices):
+    # Registered with a remote provider by a task after commit (no network call inside a
+    # transaction); the customer gets the link once it is open.
+    CREATING = "creating", _("being created")
     CREATED = "created", _("open")
     PAID = "paid", _("paid")
     FAILED = "failed", _("failed")
@@ -39,6 +44,8 @@ class PaymentLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
+    # PayPal approved the order: the capture is a task after commit, retried by the tick.
+    capture_requested_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -54,12 +61,7 @@ class PaymentLink(models.Model):
     def __str__(self):
         return f"{self.amount} {self.currency} · {self.purpose}"
 
-    @staticmethod
-    def vendor_scope(vendor_id):
-        from standing.customers.models import CustomerVendor
-
-        links = CustomerVendor.objects.filter(customer=OuterRef("customer"), vendor_id=vendor_id)
-        return Q(Exists(links))
+    vendor_scope = via_customer("customer")
 
     @staticmethod
     def customer_scope(user_id):

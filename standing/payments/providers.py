@@ -25,6 +25,8 @@ class PaymentProviderError(DomainError):
 
 class Provider:
     name = ""
+    # A remote provider is asked over the network: never inside a transaction (a task does).
+    remote = False
 
     def create(self, link) -> str:
         """Register ``link`` with the provider (may set ``provider_reference``); return the URL
@@ -46,6 +48,7 @@ class PayPalProvider(Provider):
     capture completes. Webhooks are trusted only after PayPal verified their signature."""
 
     name = "paypal"
+    remote = True
     timeout = 15
 
     def __init__(self):

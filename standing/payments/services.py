@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from standing.accounts.scoping import SYSTEM
-from standing.activity.services import record
+from standing.accounts.scoping import SYSTEM, Actor
 from standing.core import lifecycle
 from standing.core.errors import DomainError
 from standing.core.money import format_money
@@ -23,6 +22,9 @@ log = logging.getLogger(__name__)
 L = LinkStatus
 
 TRANSITIONS = {
+    (L.CREATING, L.CREATED): "created",
+    (L.CREATING, L.FAILED): "failed",
+    (L.CREATING, L.EXPIRED): "expired",
     (L.CREATED, L.PAID): "paid",
     (L.CREATED, L.FAILED): "failed",
     (L.CREATED, L.EXPIRED): "expired",
@@ -31,6 +33,12 @@ TRANSITIONS = {
 # Called inside the transaction that marks a link paid: fn(link, actor). The deposits app
 # registers here to mark its offer paid and verify the customer.
 ON_PAID: list = []
+# Called inside the transaction that opens a link (it has its payment URL): fn(link, actor).
+# The deposits app registers here to send the offer email with the link.
+ON_CREATED: list = []
+# A link a remote provider has not registered after this long is given up (FAILED).
+GIVE_UP_CREATING = timedelta(days=1)
+RETRY_AFTER = timedelta(minutes=2)
 
 
 class LinkNotOpen(lifecycle.TransitionNotAllowed):
@@ -52,7 +60,10 @@ LINK = lifecycle.Lifecycle(
         % {"status": L(frm).label, "to": L(to).label}
     ),
     summary=lambda link, frm, to: (
-        _("Payment link over %(amount)s: %(status)s")
+        _("Payment link over %(amount)s (%(provider)s)")
+        % {"amount": format_money(link.amount, currency=link.currency), "provider": link.provider}
+        if to == L.CREATED
+        else _("Payment link over %(amount)s: %(status)s")
         % {"amount": format_money(link.amount, currency=link.currency), "status": L(to).label}
     ),
     not_allowed=LinkNotOpen,
@@ -62,7 +73,9 @@ LINK = lifecycle.Lifecycle(
 
 @transaction.atomic
 def create_link(customer, amount, purpose, actor, provider=None) -> PaymentLink:
-    """Create a link and register it with the provider; a provider failure rolls it back."""
+    """A payment link, "being created" until the provider knows it. A local provider (the
+    sandbox) registers it at once; a remote one (PayPal) is asked by a task after commit, so
+    no network call runs inside this transaction."""
     provider = get_provider(provider)
     link = PaymentLink.objects.create(
         customer=customer,
@@ -70,20 +83,86 @@ def create_link(customer, amount, purpose, actor, provider=None) -> PaymentLink:
         purpose=purpose,
         currency=settings.CURRENCY,
         provider=provider.name,
+        status=L.CREATING,
         expires_at=timezone.now() + timedelta(days=settings.PAYMENT_LINK_DAYS),
         created_by=actor.user if actor else None,
     )
-    link.payment_url = provider.create(link)
-    link.save(update_fields=["payment_url", "provider_reference"])
-    record(
-        customer,
-        actor,
-        "payment_link.created",
-        _("Payment link over %(amount)s (%(provider)s)")
-        % {"amount": format_money(link.amount, currency=link.currency), "provider": link.provider},
-        after={"purpose": purpose, "url": link.payment_url},
-    )
+    if provider.remote:
+        transaction.on_commit(lambda: _enqueue_registration(link.pk))
+    else:
+        _open(link, provider.create(link), actor)
     return link
+
+
+def _enqueue_registration(link_id):
+    from .tasks import register_link
+
+    register_link.enqueue(link_id)
+
+
+def _open(link, url, actor):
+    """CREATING → CREATED with the provider's URL (inside a transaction)."""
+    LINK.transition(
+        link,
+        L.CREATED,
+        actor,
+        updates={"payment_url": url, "provider_reference": link.provider_reference},
+        details={"purpose": link.purpose, "url": url},
+    )
+    for handler in ON_CREATED:
+        handler(link, actor)
+    return link
+
+
+def register_remote(link_id) -> str:
+    """The task's work: ask the remote provider (outside any transaction), then open the
+    link. A provider error leaves it "being created"; the tick retries it."""
+    link = PaymentLink.objects.select_related("customer", "created_by").get(pk=link_id)
+    if link.status != L.CREATING:
+        return "not being created"
+    url = get_provider(link.provider).create(link)  # the network call, no transaction open
+    actor = Actor.of(link.created_by) if link.created_by else SYSTEM
+    try:
+        with transaction.atomic():
+            _open(link, url, actor)
+    except LinkNotOpen:
+        return "withdrawn meanwhile"
+    return "created"
+
+
+def retry_pending_links(now):
+    """Tick: register links a failed or lost task left "being created"; give up after a day.
+    Capture approved PayPal orders whose capture has not completed yet."""
+    from .tasks import capture_link
+
+    pending = PaymentLink.objects.filter(status=L.CREATING, created_at__lte=now - RETRY_AFTER)
+    given_up = 0
+    for link in pending.filter(created_at__lte=now - GIVE_UP_CREATING):
+        try:
+            transition(link, L.FAILED, SYSTEM, reference="provider did not answer")
+            given_up += 1
+        except LinkNotOpen:
+            continue
+    retried = list(pending.values_list("pk", flat=True)[:200])
+    for pk in retried:
+        _enqueue_registration(pk)
+    captures = list(
+        PaymentLink.objects.filter(
+            status=L.CREATED, capture_requested_at__lte=now - RETRY_AFTER
+        ).values_list("pk", flat=True)[:200]
+    )
+    for pk in captures:
+        capture_link.enqueue(pk)
+    parts = [
+        f"{n} {what}"
+        for n, what in (
+            (len(retried), "link(s) to register"),
+            (given_up, "given up"),
+            (len(captures), "capture(s) retried"),
+        )
+        if n
+    ]
+    return f"payment links: {', '.join(parts)}" if parts else None
 
 
 @transaction.atomic
@@ -99,7 +178,7 @@ def transition(link: PaymentLink, to, actor, reference=""):
 
 
 def is_expired(link, now=None):
-    return link.status == L.CREATED and link.expires_at <= (now or timezone.now())
+    return link.status in (L.CREATING, L.CREATED) and link.expires_at <= (now or timezone.now())
 
 
 @transaction.atomic
@@ -116,7 +195,7 @@ def sandbox_pay(link: PaymentLink, outcome: str):
 def expire_links(now):
     """Tick job: open links past their end expire (each in its own transaction)."""
     count = 0
-    for link in PaymentLink.objects.filter(status=L.CREATED, expires_at__lte=now):
+    for link in PaymentLink.objects.filter(status__in=[L.CREATING, L.CREATED], expires_at__lte=now):
         try:
             transition(link, L.EXPIRED, SYSTEM)
             count += 1
@@ -147,10 +226,26 @@ def _link_for_capture(resource):
     )
 
 
+def _enqueue_capture(link_id):
+    from .tasks import capture_link
+
+    capture_link.enqueue(link_id)
+
+
+def capture_remote(link_id) -> str:
+    """The task's work: capture an approved PayPal order, outside any transaction. A provider
+    error leaves the request standing; the tick tries again."""
+    link = PaymentLink.objects.get(pk=link_id)
+    if link.status != L.CREATED or link.capture_requested_at is None:
+        return "nothing to capture"
+    get_provider(link.provider).capture(link.provider_reference)
+    return "captured"
+
+
 @transaction.atomic
 def handle_paypal_event(event: dict, provider) -> str:
-    """Apply one verified PayPal webhook, exactly once per event id. A provider error (capture)
-    rolls the event row back, so PayPal's retry processes it again."""
+    """Apply one verified PayPal webhook, exactly once per event id. Nothing here calls
+    PayPal: an approved order is captured by a task after commit."""
     try:
         with transaction.atomic():
             WebhookEvent.objects.create(
@@ -169,8 +264,10 @@ def handle_paypal_event(event: dict, provider) -> str:
         ).first()
         if link is None or link.status != L.CREATED:
             return "ignored"
-        provider.capture(link.provider_reference)
-        return "captured"
+        # The capture is a network call: a task after commit, retried by the tick.
+        PaymentLink.objects.filter(pk=link.pk).update(capture_requested_at=timezone.now())
+        transaction.on_commit(lambda: _enqueue_capture(link.pk))
+        return "capture_queued"
     if kind == "PAYMENT.CAPTURE.COMPLETED":
         link = _link_for_capture(resource)
         if link is None or link.status != L.CREATED:

@@ -1,4 +1,5 @@
-"""The price list, damage cases and vouchers of the customer card. Rented objects themselves
+"""Damage cases and vouchers of the customer card (the price list, ``Product``, is the orders'
+catalogue). Rented objects themselves
 are order items (``orders.OrderItem`` of kind ``rental``): they belong to an order."""
 
 from django.db import models
@@ -6,30 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from standing.accounts.scoping import vendor_q
-from standing.orders.models import ItemKind, money
-
-
-class Product(models.Model):
-    """A line of a vendor's price list; "reload price" on the card reads ``list_price``."""
-
-    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.CASCADE, related_name="products")
-    sku = models.CharField(_("SKU"), max_length=64)
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=8, choices=ItemKind.choices)
-    list_price = money(_("list price"))
-
-    class Meta:
-        ordering = ["vendor", "sku"]
-        verbose_name = _("product")
-        constraints = [
-            models.UniqueConstraint(fields=["vendor", "sku"], name="product_vendor_sku"),
-            models.CheckConstraint(condition=Q(list_price__gte=0), name="product_price_positive"),
-        ]
-
-    def __str__(self):
-        return f"{self.sku} {self.name}"
-
-    vendor_scope = staticmethod(vendor_q("vendor"))
+from standing.orders.models import Product, money  # noqa: F401  (the catalogue is the orders')
 
 
 class DamageStatus(models.TextChoices):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from standing.activity.services import record
 from standing.core import lifecycle
 from standing.core.errors import DomainError
-from standing.orders.models import OrderItem
+from standing.orders.models import OrderItem, RentalState
 from standing.orders.services import check_amount
 
 from .models import DamageCase, DamageStatus, Product, Voucher
@@ -25,7 +25,11 @@ class NotInPriceList(DomainError):
     status = 422
 
 
-class AlreadyReturned(DomainError):
+class AlreadyReturned(lifecycle.TransitionNotAllowed):
+    """The object was taken back already."""
+
+
+class ItemChangedMeanwhile(lifecycle.ChangedMeanwhile, AlreadyReturned):
     pass
 
 
@@ -46,8 +50,9 @@ def _snap(obj, fields):
 
 
 def _log(item, actor, action, summary, before=None, after=None):
-    # Internal: the customer's log is shared by every vendor, an item belongs to one of them.
-    record(item.order.customer, actor, action, summary, before, after, internal=True)
+    # The customer's log is shared by every vendor; an item belongs to one of them, whose
+    # users (and staff) alone see it.
+    record(item.order.customer, actor, action, summary, before, after, vendor=item.order.vendor_id)
 
 
 @transaction.atomic
@@ -111,6 +116,28 @@ def remove_item(item: OrderItem, actor):
     item.delete()
 
 
+def _item_refusal(item, frm, to):
+    if frm == RentalState.RETURNED:
+        return _("%(name)s was taken back already.") % {"name": item.name}
+    return _("%(name)s is not a rented object.") % {"name": item.name}
+
+
+# A rented object is out until it is taken back, once.
+ITEM = lifecycle.Lifecycle(
+    "rental_item",
+    OrderItem,
+    {(RentalState.OUT, RentalState.RETURNED): "returned"},
+    field="rental_state",
+    customer="order__customer",
+    vendor="order__vendor_id",
+    action_prefix="rental",
+    describe=lambda item: str(item.name),
+    refusal=_item_refusal,
+    not_allowed=AlreadyReturned,
+    changed=ItemChangedMeanwhile,
+)
+
+
 @transaction.atomic
 def take_back(item: OrderItem, actor, returned_on: date) -> OrderItem:
     """The return ("Rücknahme"): once, not in the future, not before the rental began."""
@@ -118,23 +145,15 @@ def take_back(item: OrderItem, actor, returned_on: date) -> OrderItem:
         raise ValidationError({"returned_on": [_("The return date lies in the future.")]})
     if item.period_from and returned_on < item.period_from:
         raise ValidationError({"returned_on": [_("The return date is before the rental began.")]})
-    if (
-        OrderItem.objects.filter(pk=item.pk, returned_on__isnull=True).update(
-            returned_on=returned_on
-        )
-        != 1
-    ):
-        raise AlreadyReturned(_("%(name)s was taken back already.") % {"name": item.name})
-    item.returned_on = returned_on
-    _log(
+    return ITEM.transition(
         item,
+        RentalState.RETURNED,
         actor,
-        "rental.returned",
-        _("%(name)s taken back on %(date)s") % {"name": item.name, "date": returned_on},
-        {"returned_on": None},
-        {"returned_on": returned_on},
+        updates={"returned_on": returned_on},
+        summary=_("%(name)s taken back on %(date)s") % {"name": item.name, "date": returned_on},
+        before={"returned_on": None},
+        details={"returned_on": returned_on},
     )
-    return item
 
 
 @transaction.atomic

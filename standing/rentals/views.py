@@ -134,8 +134,8 @@ def customer_items(customer, actor):
 
 
 def customer_vendors(customer, actor):
-    vendors = Vendor.objects.filter(customervendor__customer=customer)
-    return vendors.filter(pk=actor.vendor_id) if actor.vendor_id else vendors
+    # The one scoping: a vendor user (or a vendor's integration) sees only its own vendor.
+    return scoped(Vendor.objects.filter(customervendor__customer=customer), actor)
 
 
 @login_required

@@ -34,7 +34,7 @@ class ScreeningConfig(AppConfig):
                 "screening/panel.html",
                 panel.context,
                 column="main",
-                order=20,
+                order=22,
                 roles=frozenset({Role.ADMIN, Role.SUPPORT}),
             )
         )

@@ -21,6 +21,24 @@ EXACT = [
     ("iban", "iban_key"),
     ("document_number", "document_key"),
 ]
+# The key columns both directions look up by equality: a customer's keys against the entries
+# (match_customer), a new entry's keys against CustomerKeys (customers_matching). One list, so
+# a key cannot be kept in one direction and forgotten in the other.
+REVERSE_KEYS = [column for _attribute, column in EXACT] + ["address_key"]
+# The customer fields the keys are made of (a change of any of them refreshes CustomerKeys).
+KEY_SOURCE_FIELDS = {
+    "first_name",
+    "last_name",
+    "birth_date",
+    "email",
+    "phone",
+    "iban",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "document_number",
+}
 # A key shared by more entries than this is answered with the first ones only, so that one
 # pathological key (thousands of entries with the same phone) cannot stall a registration.
 PER_KEY_LIMIT = 50
@@ -70,20 +88,14 @@ def refresh_customer_keys(customer):
     k = keys.customer_keys(customer)
     CustomerKeys.objects.update_or_create(
         customer_id=customer.pk,
-        defaults={
-            "birth_date": k["birth_date"],
-            "email_key": k["email_key"],
-            "phone_key": k["phone_key"],
-            "iban_key": k["iban_key"],
-            "address_key": k["address_key"],
-        },
+        defaults={"birth_date": k["birth_date"], **{column: k[column] for column in REVERSE_KEYS}},
     )
 
 
 def customers_matching(entry: DenyEntry) -> set[int]:
     """Ids of the customers ``entry`` might match (the screening itself decides)."""
     ids = set()
-    for column in ("email_key", "phone_key", "iban_key", "address_key"):
+    for column in REVERSE_KEYS:
         if value := getattr(entry, column):
             ids.update(
                 CustomerKeys.objects.filter(**{column: value}).values_list("customer_id", flat=True)

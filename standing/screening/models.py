@@ -76,6 +76,7 @@ class CustomerKeys(models.Model):
     phone_key = models.CharField(max_length=32, db_index=True, default="")
     iban_key = models.CharField(max_length=34, db_index=True, default="")
     address_key = models.CharField(max_length=240, db_index=True, default="")
+    document_key = models.CharField(max_length=40, db_index=True, default="")
 
     def __str__(self):
         return f"keys of {self.customer_id}"

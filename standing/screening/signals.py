@@ -4,22 +4,10 @@ A derived index, not an audit record: a signal is the right tool here, since eve
 changes master data (create_customer, update_customer, merges) goes through ``save()``.
 """
 
-from .matching import refresh_customer_keys
+from .matching import KEY_SOURCE_FIELDS, refresh_customer_keys
 
 
 def customer_saved(sender, instance, update_fields=None, **kwargs):
-    relevant = {
-        "first_name",
-        "last_name",
-        "birth_date",
-        "email",
-        "phone",
-        "iban",
-        "street",
-        "postal_code",
-        "city",
-        "country",
-    }
-    if update_fields is not None and not (set(update_fields) & relevant):
+    if update_fields is not None and not (set(update_fields) & KEY_SOURCE_FIELDS):
         return
     refresh_customer_keys(instance)

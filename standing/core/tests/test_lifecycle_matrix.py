@@ -14,11 +14,13 @@ from standing.blocks import services as blocks
 from standing.core import lifecycle
 from standing.core.models import StateTransition
 from standing.customers import lifecycle as customers
+from standing.customers import staff_tasks
+from standing.customers.models import StaffTask
 from standing.deposits import services as deposits
-from standing.deposits.models import DepositOffer, StaffTask
+from standing.deposits.models import DepositOffer
 from standing.orders import lifecycle as orders
 from standing.orders import services as order_services
-from standing.orders.models import ItemKind, PaymentMethod, PlanKind
+from standing.orders.models import ItemKind, OrderItem, PaymentMethod, PlanKind
 from standing.payments import services as payments
 from standing.payments.models import PaymentLink
 from standing.rentals import services as rentals
@@ -69,6 +71,22 @@ def _block(ctx):
     return blocks.block_customer(
         ctx["customer"], ctx["actor"], reason="missing_documents", duration="indefinite", note="x"
     )
+
+
+def _rental_item(ctx):
+    order = _order(ctx["customer"], ctx["vendor"], ctx["actor"])
+    return OrderItem.objects.create(
+        order=order,
+        kind=ItemKind.RENTAL,
+        sku="CAR",
+        name="Kleinwagen",
+        price=Decimal("10.00"),
+        rental_state="out",
+    )
+
+
+def _item_fields(state, ctx):
+    return {"returned_on": date(2026, 1, 9) if state == "returned" else None}
 
 
 def _block_fields(state, ctx):
@@ -148,8 +166,9 @@ LIFECYCLES = [
     (deposits.OFFER, _offer, _no_fields),
     (payments.LINK, _link, _no_fields),
     (rentals.DAMAGE, _damage, _no_fields),
+    (rentals.ITEM, _rental_item, _item_fields),
     (screening.FINDING, _finding, _no_fields),
-    (deposits.TASK, _task, _no_fields),
+    (staff_tasks.TASK, _task, _no_fields),
 ]
 
 

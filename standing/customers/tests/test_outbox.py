@@ -129,3 +129,24 @@ def test_the_card_shows_a_failing_email(client, support_user, customer, broken_m
     page = client.get(customer.get_absolute_url()).content.decode()
     assert 'data-outbox="queued"' in page and "Attempt 1 failed" in page
     assert "mail server unreachable" in page
+
+
+def test_staff_resend_a_failed_email_from_the_card(
+    client, support_user, vendor1_user, customer, django_capture_on_commit_callbacks
+):
+    message = outbox.enqueue(customer, "Gescheitert", "x")
+    Message.objects.filter(pk=message.pk).update(status=M.FAILED, attempts=6, error="550")
+    client.force_login(support_user)
+    page = client.get(customer.get_absolute_url()).content.decode()
+    url = f"/customers/{customer.number}/messages/{message.pk}/resend/"
+    assert url in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url).status_code == 302
+    message.refresh_from_db()
+    assert message.status == M.SENT
+    client.post(url)  # not failed any more: refused with a message, nothing changes
+    message.refresh_from_db()
+    assert message.status == M.SENT and len(mail.outbox) == 1
+    assert client.post(f"/customers/{customer.number}/messages/999999/resend/").status_code == 404
+    client.force_login(vendor1_user)
+    assert client.post(url).status_code in (403, 404)

@@ -6,7 +6,9 @@ from standing.deposits.models import OfferStatus
 from standing.payments.tests.fake_paypal import GOOD_SIGNATURE, FakePayPal
 
 
-def test_deposit_paid_through_paypal_verifies_the_customer(denied, support, client, settings):
+def test_deposit_paid_through_paypal_verifies_the_customer(
+    denied, support, client, settings, django_capture_on_commit_callbacks, mailoutbox
+):
     fake = FakePayPal().start()
     try:
         settings.PAYPAL = {
@@ -16,9 +18,14 @@ def test_deposit_paid_through_paypal_verifies_the_customer(denied, support, clie
             "webhook_id": "WH-TEST",
         }
         settings.PAYMENT_PROVIDER = "paypal"
-        offer = services.offer_deposit(denied, support, "80", "receipt", "deposit", True)
+        with django_capture_on_commit_callbacks(execute=True):
+            offer = services.offer_deposit(denied, support, "80", "receipt", "deposit", True)
         link = offer.payment_link
+        link.refresh_from_db()
         assert link.payment_url.startswith("https://paypal.test/checkoutnow")
+        # The offer email went out once the link was open, with its URL.
+        [email] = mailoutbox
+        assert link.payment_url in email.body
         headers = {
             "PAYPAL-AUTH-ALGO": "SHA256withRSA",
             "PAYPAL-CERT-URL": "https://api.paypal.test/cert.pem",

@@ -305,3 +305,22 @@ def test_panel_actions_follow_the_customer_lifecycle(customer, status):
     for action, (target, _start, _label) in services.ACTIONS.items():
         if expected[action]:
             assert (status, target) in TRANSITIONS
+
+
+def test_amounts_in_the_email_and_the_log_follow_the_language(
+    denied, support, django_capture_on_commit_callbacks, settings
+):
+    from django.utils import translation
+
+    from standing.activity.models import ActivityRecord
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _offer(denied, support, amount="1234.50")
+    (email,) = mail.outbox
+    assert "1.234,50 €" in email.body  # the customer reads German
+    summaries = ActivityRecord.objects.filter(action="deposit.offered")
+    assert "€1,234.50" in summaries.get().summary  # staff acted in English
+    with translation.override("de"):
+        services.accept(denied, support)
+    withdrawn = ActivityRecord.objects.get(action="deposit.withdrawn")
+    assert "1.234,50 €" in withdrawn.summary

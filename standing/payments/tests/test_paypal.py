@@ -6,7 +6,6 @@ import pytest
 from standing.accounts.scoping import Actor
 from standing.payments import services
 from standing.payments.models import LinkStatus, PaymentLink, WebhookEvent
-from standing.payments.providers import PaymentProviderError
 
 from .fake_paypal import GOOD_SIGNATURE, FakePayPal
 
@@ -26,8 +25,32 @@ def paypal(settings):
 
 
 @pytest.fixture
-def link(paypal, customer, support_user):
-    return services.create_link(customer, Decimal("150.00"), "Kaution", Actor.of(support_user))
+def committed(django_capture_on_commit_callbacks):
+    """Run the block's after-commit work (the provider tasks) as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def link(paypal, customer, support_user, committed):
+    with committed():
+        link = services.create_link(customer, Decimal("150.00"), "Kaution", Actor.of(support_user))
+    link.refresh_from_db()
+    return link
+
+
+def test_paypal_is_not_called_inside_the_transaction(
+    paypal, customer, support, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        link = services.create_link(customer, Decimal("10.00"), "x", support)
+    assert link.status == LinkStatus.CREATING and not paypal.calls("/v2/checkout/orders")
+    for callback in after_commit:
+        callback()  # the commit: the task asks PayPal
+    link.refresh_from_db()
+    assert link.status == LinkStatus.CREATED and paypal.calls("/v2/checkout/orders")
+    assert [(t.from_state, t.to_state) for t in services.LINK.history(link)] == [
+        ("creating", "created")
+    ]
 
 
 def test_create_order_with_custom_id_and_request_id(link, paypal):
@@ -43,11 +66,27 @@ def test_create_order_with_custom_id_and_request_id(link, paypal):
     assert paypal.calls("/v1/oauth2/token")
 
 
-def test_provider_down_creates_nothing(paypal, customer, support):
+def test_provider_down_leaves_the_link_being_created_and_the_tick_retries(
+    paypal, customer, support, committed
+):
+
+    from django.utils import timezone
+
     paypal.fail_next = 500
-    with pytest.raises(PaymentProviderError):
-        services.create_link(customer, Decimal("10"), "x", support)
-    assert not PaymentLink.objects.exists()
+    with committed():
+        link = services.create_link(customer, Decimal("10"), "x", support)
+    link.refresh_from_db()
+    assert link.status == LinkStatus.CREATING and link.payment_url == ""
+    line = services.retry_pending_links(timezone.now() + services.RETRY_AFTER)
+    assert line == "payment links: 1 link(s) to register"
+    link.refresh_from_db()
+    assert link.status == LinkStatus.CREATED and link.payment_url.startswith("https://paypal")
+    # A link no provider ever answered for is given up after a day.
+    PaymentLink.objects.filter(pk=link.pk).update(status=LinkStatus.CREATING)
+    paypal.fail_next = 500
+    services.retry_pending_links(timezone.now() + services.GIVE_UP_CREATING)
+    link.refresh_from_db()
+    assert link.status == LinkStatus.FAILED
 
 
 def _webhook(client, event, signature=GOOD_SIGNATURE):
@@ -85,9 +124,10 @@ def _completed(link, event_id="WH-2", value="150.00"):
     }
 
 
-def test_approved_captures_and_completed_marks_paid(client, link, paypal):
-    response = _webhook(client, _approved(link))
-    assert response.status_code == 200 and response.json() == {"status": "captured"}
+def test_approved_captures_and_completed_marks_paid(client, link, paypal, committed):
+    with committed():
+        response = _webhook(client, _approved(link))
+    assert response.status_code == 200 and response.json() == {"status": "capture_queued"}
     ((path, headers, _raw),) = paypal.calls("/capture")
     assert path == f"/v2/checkout/orders/{link.provider_reference}/capture"
     assert headers["PayPal-Request-Id"] == f"capture-{link.provider_reference}"
@@ -100,9 +140,10 @@ def test_approved_captures_and_completed_marks_paid(client, link, paypal):
     assert json.loads(verify[0][2])["webhook_id"] == "WH-TEST"
 
 
-def test_same_webhook_twice_is_processed_once(client, link, paypal):
-    assert _webhook(client, _approved(link)).json()["status"] == "captured"
-    assert _webhook(client, _approved(link)).json()["status"] == "duplicate"
+def test_same_webhook_twice_is_processed_once(client, link, paypal, committed):
+    with committed():
+        assert _webhook(client, _approved(link)).json()["status"] == "capture_queued"
+        assert _webhook(client, _approved(link)).json()["status"] == "duplicate"
     assert len(paypal.calls("/capture")) == 1
     assert WebhookEvent.objects.count() == 1
 
@@ -120,10 +161,10 @@ def test_unverified_webhook_is_refused(client, link, paypal):
     assert link.status == LinkStatus.CREATED
 
 
-def test_capture_failure_answers_503_and_the_retry_processes(client, link, paypal):
+def test_a_failed_capture_is_retried_by_the_tick(client, link, paypal, committed):
+    from django.utils import timezone
+
     event = _approved(link)
-    paypal.fail_next = None
-    # Verification succeeds, then the capture fails: PayPal must deliver again.
     original = paypal.answer
 
     def failing_capture(path, headers, raw):
@@ -132,10 +173,16 @@ def test_capture_failure_answers_503_and_the_retry_processes(client, link, paypa
         return original(path, headers, raw)
 
     paypal.answer = failing_capture
-    assert _webhook(client, event).status_code == 503
-    assert not WebhookEvent.objects.exists()
+    # The webhook is answered at once; the capture (a network call) runs after commit.
+    with committed():
+        assert _webhook(client, event).json()["status"] == "capture_queued"
+    assert WebhookEvent.objects.count() == 1 and len(paypal.calls("/capture")) == 1
+    link.refresh_from_db()
+    assert link.capture_requested_at and link.status == LinkStatus.CREATED
     paypal.answer = original
-    assert _webhook(client, event).json()["status"] == "captured"
+    line = services.retry_pending_links(timezone.now() + services.RETRY_AFTER)
+    assert line == "payment links: 1 capture(s) retried"
+    assert len(paypal.calls("/capture")) == 2
 
 
 def test_mismatched_amount_does_not_pay(client, link):

@@ -124,3 +124,67 @@ def test_rerun_of_a_denied_customer_adds_new_reasons(customer_factory, support, 
     assert run.outcome == "denied"
     assert [f.label for f in run.findings.all()] == ["denylist: email"]
     assert customer.findings.filter(state=FindingState.ACTIVE).count() == 2
+
+
+# One existing customer, and for each deny-list attribute an entry that names only that
+# attribute (as a person would add it): each must re-screen the customer into review.
+PERSON = {
+    "first_name": "Jana",
+    "last_name": "Vollmer",
+    "birth_date": date(1979, 3, 14),
+    "email": "jana.vollmer@example.de",
+    "phone": "+49 171 9876543",
+    "iban": "DE89 3704 0044 0532 0130 00",
+    "street": "Lindenweg 7",
+    "postal_code": "50667",
+    "city": "Köln",
+    "document_number": "T22000129",
+}
+
+
+@pytest.mark.parametrize(
+    ("values", "attribute"),
+    [
+        ({"email": "Jana.Vollmer@example.de"}, "email"),
+        ({"phone": "0171 9876543"}, "phone"),
+        ({"iban": "DE89370400440532013000"}, "iban"),
+        ({"document_number": "t2200 0129"}, "document_number"),
+        ({"street": "Lindenweg 7", "postal_code": "50667", "city": "Köln"}, "address"),
+        (
+            {
+                "first_name": "Jana",
+                "last_name": "Vollmer",
+                "street": "Lindenweg 7",
+                "postal_code": "50667",
+                "city": "Köln",
+            },
+            "name+address",
+        ),
+        (
+            {"first_name": "Jana", "last_name": "Vollmer", "birth_date": "1979-03-14"},
+            "name+birth_date",
+        ),
+    ],
+)
+def test_a_new_entry_of_each_attribute_rescreens_existing_customers(
+    customer_factory, support, entry, django_capture_on_commit_callbacks, values, attribute
+):
+    customer = active_customer(customer_factory, support, **PERSON)
+    bystander = active_customer(
+        customer_factory, support, first_name="Otto", last_name="Anders", email="o@web.de"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        entry(**values, note=f"nur {attribute}")
+    finding = Finding.objects.get(customer=customer)
+    assert (finding.state, finding.label) == (FindingState.REVIEW, f"denylist: {attribute}")
+    assert not Finding.objects.filter(customer=bystander).exists()
+
+
+def test_a_changed_document_number_refreshes_the_customers_keys(customer_factory, support):
+    from standing.customers.services import update_customer
+
+    customer = active_customer(customer_factory, support)
+    assert customer.screening_keys.document_key == ""
+    update_customer(customer, support, {"document_number": "L01X 00T47"})
+    customer.screening_keys.refresh_from_db()
+    assert customer.screening_keys.document_key == "L01X00T47"
