@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from standing.blocks.models import Block, blocked_exists
 
-from .models import CustomerStatus
+from .models import Customer, CustomerStatus
 from .services import effective_permissions
 
 S = CustomerStatus
@@ -13,15 +13,27 @@ S = CustomerStatus
 
 def block_state(customer, now=None):
     """(blocked, blocked_until): until is None while an indefinite block is active."""
-    now = now or timezone.now()
-    active = list(
-        Block.objects.filter(Block.active_q(now), customer=customer).values_list(
-            "ends_at", flat=True
-        )
-    )
-    if not active:
+    states = blocked_until(Customer.objects.filter(pk=customer.pk), now)
+    if customer.pk not in states:
         return False, None
-    return True, None if None in active else max(active)
+    return True, states[customer.pk]
+
+
+def blocked_until(customers, now=None) -> dict:
+    """{customer id: end of their block (None: without end)} for those of ``customers`` (a
+    queryset or ids) that are blocked at ``now``, in one query: for a page of a list."""
+    now = now or timezone.now()
+    ends = {}
+    rows = Block.objects.filter(Block.active_q(now), customer__in=customers).values_list(
+        "customer_id", "ends_at"
+    )
+    for customer_id, ends_at in rows:
+        if customer_id in ends and ends[customer_id] is None:
+            continue
+        ends[customer_id] = (
+            None if ends_at is None else max(ends.get(customer_id) or ends_at, ends_at)
+        )
+    return ends
 
 
 def standing(customer, now=None):

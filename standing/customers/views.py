@@ -17,7 +17,7 @@ from .forms import MasterDataForm, MessageForm, NoteForm, PermissionsForm, Uploa
 from .models import Customer, CustomerFile, CustomerGroup, CustomerStatus, Grant
 from .panels import panels_for
 from .search import customer_list
-from .standing import filter_blocked, standing
+from .standing import blocked_until, filter_blocked, standing
 
 ACTIVITY_PREVIEW = 8
 
@@ -40,6 +40,11 @@ def customer_list_view(request):
     if params.get("blocked") in ("1", "0"):
         qs = filter_blocked(qs, params["blocked"] == "1")
     page = EstimatingPaginator(qs, 25).get_page(params.get("page"))
+    rows = list(page.object_list)
+    blocked = blocked_until([c.pk for c in rows])
+    for row in rows:
+        row.blocked, row.blocked_until = row.pk in blocked, blocked.get(row.pk)
+    page.object_list = rows
     context = {
         "page": page,
         "statuses": CustomerStatus.choices,
@@ -98,6 +103,8 @@ def edit(request, number):
         except ValidationError as error:
             for field, errs in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errs)
+        except DomainError as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Master data saved."))
             if request.htmx:
