@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from standing.accounts.scoping import STAFF, Actor, acting, get_scoped, scoped
 from standing.core.errors import DomainError
-from standing.core.http import redirect_back
+from standing.core.http import back_url, opened_from, redirect_back
 from standing.customers.models import Customer, CustomerStatus
 
 from . import services
@@ -74,12 +74,15 @@ def deposit_offer(request, number):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The deposit offer is on its way to the customer."))
+            # Back where the dialog was opened: the denied list stays the list.
+            target = back_url(request, customer.get_absolute_url())
             if request.htmx:
                 response = HttpResponse(status=204)
-                response["HX-Redirect"] = customer.get_absolute_url()
+                response["HX-Redirect"] = target
                 return response
-            return redirect(customer.get_absolute_url())
-    context = {"customer": customer, "form": form}
+            return redirect(target)
+    next_url = request.POST.get("next", "") if request.method == "POST" else opened_from(request)
+    context = {"customer": customer, "form": form, "next": next_url}
     if request.htmx:
         # 200 also with errors: htmx swaps only successful answers into the dialog.
         return render(request, "deposits/offer.html#form", context)

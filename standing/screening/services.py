@@ -111,9 +111,16 @@ def screen(customer, actor, trigger, initial_payment=None, with_credit=True):
         open_reviews = customer.findings.filter(state=FindingState.REVIEW).exists()
         decides = customer.status == S.PENDING and trigger != Trigger.DENYLIST
         if customer.status == S.DENIED:
-            # New reasons of a denied customer join the ones on record.
+            # New reasons of a denied customer join the ones on record. Staff re-running the
+            # checks of a customer whose every reason has been cleared, with a clean answer,
+            # takes them to VERIFIED: the "re-screen" way out besides accepting by hand.
             state = FindingState.ACTIVE
-            outcome = Outcome.DENIED if found else Outcome.NO_CHANGE
+            clean = (
+                trigger == Trigger.MANUAL
+                and not customer.findings.filter(state__in=DENYING).exists()
+                and not (result and result.decision != credit.PASS)
+            )
+            outcome = Outcome.DENIED if found else Outcome.PASSED if clean else Outcome.NO_CHANGE
         elif decides and found:
             state, outcome = FindingState.ACTIVE, Outcome.DENIED
         elif decides and (open_reviews or (result and result.decision == credit.ERROR)):
