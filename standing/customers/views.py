@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from standing.core.pagination import EstimatingPaginator
 from . import access, services
 from .forms import MasterDataForm, MessageForm, NoteForm, PermissionsForm, UploadForm
 from .models import Customer, CustomerFile, CustomerGroup, CustomerStatus, Grant
-from .panels import panels_for
+from .panels import LIST_ACTIONS, panels_for
 from .search import customer_list
 from .standing import blocked_until, filter_blocked, standing
 
@@ -51,6 +52,11 @@ def customer_list_view(request):
         "groups": CustomerGroup.objects.all(),
         "params": params,
         "querystring": params.copy().urlencode() if params else "",
+        "list_actions": [
+            {"label": label, "url": reverse(name), "icon": icon}
+            for label, name, icon, roles in LIST_ACTIONS
+            if actor.role in roles
+        ],
     }
     template = "customers/list.html#results" if request.htmx else "customers/list.html"
     return render(request, template, context)

@@ -8,8 +8,13 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self):
+        from standing.accounts.scoping import STAFF
         from standing.activity import display
+        from standing.customers.panels import LIST_ACTIONS
 
+        new_customer = (_("New customer"), "screening:new_customer", "person-plus", STAFF)
+        if new_customer not in LIST_ACTIONS:
+            LIST_ACTIONS.append(new_customer)
         display.label_fields(
             {
                 "credit": _("credit check"),

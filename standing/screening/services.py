@@ -6,14 +6,16 @@ change through the customer lifecycle, and the activity records (evidence: inter
 """
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from standing.accounts.models import Role, User
 from standing.activity.services import record
 from standing.core.errors import DomainError
-from standing.customers.lifecycle import transition
+from standing.customers.lifecycle import taking_over_history, transition
 from standing.customers.models import Customer, CustomerStatus
 from standing.customers.services import create_customer
 from standing.vendors.models import Vendor
@@ -36,6 +38,36 @@ S = CustomerStatus
 
 class FindingNotOpen(DomainError):
     """The hit was decided already (cleared or confirmed) or cannot be cleared."""
+
+
+class Intake(models.TextChoices):
+    SCREEN = "screen", gettext_lazy("Screen now, like a registration")
+    TAKEN_OVER = (
+        "taken_over",
+        gettext_lazy("Taken over from the old system: active without screening"),
+    )
+
+
+def create_by_staff(actor, values: dict, intake: str) -> Customer:
+    """ "Kunde anlegen": a customer entered by staff. ``screen``: exactly a registration (a
+    login, the checks, the outcome). ``taken_over``: an existing customer of the system this
+    one replaces, ACTIVE at once, without screening and without welcome mails."""
+    if intake == Intake.SCREEN:
+        return register(actor, values)
+    if intake != Intake.TAKEN_OVER:
+        raise ValidationError({"intake": [_("Choose how the customer is taken on.")]})
+    with transaction.atomic():
+        customer = create_customer(actor, **values)
+        with taking_over_history():
+            transition(customer, S.VERIFIED, actor)
+            transition(customer, S.ACTIVE, actor)
+        record(
+            customer,
+            actor,
+            "customer.taken_over",
+            _("Taken over from the old system without screening"),
+        )
+    return customer
 
 
 def register(actor, values: dict, initial_payment: dict | None = None) -> Customer:

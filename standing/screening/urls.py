@@ -6,6 +6,7 @@ app_name = "screening"
 urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/done/", views.register_done, name="register_done"),
+    path("new-customer/", views.new_customer, name="new_customer"),
     path("denied/", views.denied, name="denied"),
     path("denylist/", views.denylist, name="denylist"),
     path("denylist/new/", views.entry_edit, name="entry_add"),

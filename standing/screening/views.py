@@ -19,7 +19,7 @@ from standing.customers.search import search
 
 from . import denylist as deny
 from . import services
-from .forms import DeniedFilterForm, DenyEntryForm, RegistrationForm
+from .forms import DeniedFilterForm, DenyEntryForm, NewCustomerForm, RegistrationForm
 from .models import (
     DENYING,
     DenyEntry,
@@ -51,6 +51,30 @@ def register(request):
 
 def register_done(request):
     return render(request, "screening/register_done.html")
+
+
+@login_required
+def new_customer(request):
+    """ "Kunde anlegen" for staff: screened like a registration, or taken over as it is."""
+    actor = acting(request, *STAFF)
+    form = NewCustomerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        intake = values.pop("intake")
+        try:
+            customer = services.create_by_staff(actor, values, intake)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Customer %(number)s created: %(status)s.")
+                % {"number": customer.number, "status": customer.get_status_display()},
+            )
+            return redirect(customer.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "screening/new_customer.html", {"form": form}, status=status)
 
 
 # --- "Abgelehnte Kund:innen" and the review list -------------------------------------------
