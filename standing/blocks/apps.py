@@ -25,6 +25,7 @@ class BlocksConfig(AppConfig):
         )
         display.label_values("status", BlockStatus, prefix="block")
         from standing.accounts.models import Role
+        from standing.core import overview
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
         from standing.core.views import SETTINGS_SECTIONS
@@ -34,7 +35,9 @@ class BlocksConfig(AppConfig):
         from . import services  # noqa: F401
         from .demo import demo_blocks
         from .panel import panel_context
+        from .views import ending_soon
 
+        overview.register(overview.Waiting("blocks-ending", ending_soon, order=30))
         register(
             Panel(
                 "blocks",
@@ -47,7 +50,9 @@ class BlocksConfig(AppConfig):
         )
         entry = (_("Blocks"), "blocks:list", {Role.ADMIN, Role.SUPPORT})
         if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
-            NAVIGATION.insert(1, entry)
+            names = [name for _label, name, _roles in NAVIGATION]
+            after = names.index("customers:list") + 1 if "customers:list" in names else 1
+            NAVIGATION.insert(after, entry)
         if "blocks/settings_section.html" not in SETTINGS_SECTIONS:
             SETTINGS_SECTIONS.append("blocks/settings_section.html")
         if demo_blocks not in DEMO_STEPS:

@@ -5,6 +5,7 @@ from standing.accounts.models import Role
 
 # (label, url name, roles that see it); apps of later capabilities add their entries here.
 NAVIGATION = [
+    (_("Overview"), "home", {Role.ADMIN, Role.SUPPORT}),
     (_("Customers"), "customers:list", {Role.ADMIN, Role.SUPPORT, Role.VENDOR}),
     (_("Settings"), "core:settings", {Role.ADMIN}),
 ]
@@ -19,5 +20,6 @@ def navigation(request):
     for label, name, roles in NAVIGATION:
         if user.role in roles:
             url = reverse(name)
-            items.append({"label": label, "url": url, "active": path.startswith(url)})
+            active = path == url if url == "/" else path.startswith(url)
+            items.append({"label": label, "url": url, "active": active})
     return {"nav_items": items}

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -104,6 +105,25 @@ def outcome(request, number, action):
         messages.success(request, done())
     # The denied customers page acts on its rows and wants to stay where it is.
     return redirect_back(request, customer.get_absolute_url())
+
+
+def open_tasks(actor):
+    """The start page's section: open staff tasks."""
+    tasks = scoped(StaffTask.objects.filter(done_at__isnull=True), actor).select_related("customer")
+    return {
+        "title": _("Open tasks"),
+        "count": tasks.count(),
+        "url": reverse("deposits:tasks"),
+        "rows": [
+            (
+                t.title,
+                t.customer.get_absolute_url() if t.customer else reverse("deposits:tasks"),
+                "",
+            )
+            for t in tasks[:5]
+        ],
+        "empty": _("No open tasks."),
+    }
 
 
 @login_required

@@ -15,6 +15,12 @@ class ScreeningConfig(AppConfig):
         new_customer = (_("New customer"), "screening:new_customer", "person-plus", STAFF)
         if new_customer not in LIST_ACTIONS:
             LIST_ACTIONS.append(new_customer)
+        from standing.core import overview
+
+        from .views import denied_waiting, review_waiting
+
+        overview.register(overview.Waiting("review", review_waiting, order=10))
+        overview.register(overview.Waiting("denied", denied_waiting, order=20))
         display.label_fields(
             {
                 "credit": _("credit check"),

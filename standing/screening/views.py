@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -94,6 +95,31 @@ def review_customers(kind=""):
     return Customer.objects.filter(waiting).annotate(
         held=Exists(held.filter(customer=OuterRef("pk")))
     )
+
+
+def review_waiting(actor):
+    """The start page's section: customers with hits to review or held for a person."""
+    return {
+        "title": _("To review"),
+        "count": review_customers().count(),
+        "url": reverse("screening:denied") + "?tab=review",
+        "empty": _("No hits to review."),
+    }
+
+
+def denied_waiting(actor):
+    """The start page's section: denied customers waiting for a decision."""
+    denied = Customer.objects.filter(status=CustomerStatus.DENIED)
+    return {
+        "title": _("Denied customers to decide"),
+        "count": denied.count(),
+        "url": reverse("screening:denied"),
+        "rows": [
+            (f"{c.number} {c.full_name}", c.get_absolute_url(), "")
+            for c in denied.order_by("-updated_at", "-id")[:5]
+        ],
+        "empty": _("No denied customers."),
+    }
 
 
 @login_required

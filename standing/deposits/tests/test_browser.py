@@ -20,7 +20,7 @@ def test_deposit_offer_paid_on_sandbox_page_verifies(page, live_server, customer
     page.fill("#id_username", "agent")
     page.fill("#id_password", "agent-pw-2026")
     page.locator("form button.btn-primary").click()
-    page.wait_for_url(f"{live_server.url}/customers/")
+    page.wait_for_selector("#overview")  # staff land on the start page
 
     page.goto(f"{live_server.url}/customers/{customer.number}/")
     page.click("#offer-button")
