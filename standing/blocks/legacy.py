@@ -1,8 +1,11 @@
 """Importing the old system's blocks (SPEC §4, §10): ``standing blocks import-legacy FILE``.
 
-All or nothing: every row is checked first; one bad row and nothing is written, and the report
-names every bad row with its line number. Each row is keyed by a hash of its content, so a file
-imported twice adds nothing the second time.
+Every row is checked first. A malformed row (a bad date, an unknown reason or staff member)
+refuses the whole file: nothing is written, and the report names every bad row with its line
+number. A row whose customer number is unknown (a customer gone from the old system) is
+reported and skipped, and the others are imported: a migration does not fail for one old
+customer. Each row is keyed by a hash of its content, so a file imported twice adds nothing
+the second time.
 """
 
 import csv
@@ -29,6 +32,10 @@ class LegacyFileError(Exception):
     """The file as a whole cannot be read (not UTF-8, wrong header)."""
 
 
+class UnknownCustomer(Exception):
+    """A well-formed row whose customer number is not (or no longer) known."""
+
+
 @dataclass
 class LegacyRow:
     line: int
@@ -46,7 +53,15 @@ class Report:
     new: list[LegacyRow] = field(default_factory=list)
     # (line, what it repeats): already imported, or the same row earlier in this file.
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    # (line, why): well-formed rows whose customer is unknown; reported, not imported.
+    unmatched: list[tuple[int, str]] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
+
+    def summary(self):
+        return _(
+            "%(new)s block(s) to import, %(skipped)s already there, "
+            "%(unmatched)s with an unknown customer number (skipped)"
+        ) % {"new": len(self.new), "skipped": len(self.skipped), "unmatched": len(self.unmatched)}
 
 
 class _Lookups:
@@ -102,6 +117,9 @@ def read_legacy(stream) -> Report:
         except ValidationError as error:
             report.errors.append((line, "; ".join(error.messages)))
             continue
+        except UnknownCustomer as unknown:
+            report.unmatched.append((line, str(unknown)))
+            continue
         if row.key in seen:
             report.skipped.append((line, _("same as line %(line)s") % {"line": seen[row.key]}))
             continue
@@ -130,8 +148,6 @@ def _parse(line, values, lookups) -> LegacyRow:
     number, since, until, reason, staff, note = (v.strip() for v in values)
     problems = []
     customer = lookups.customers.get(number)
-    if customer is None:
-        problems.append(_("unknown customer number '%(value)s'") % {"value": number})
     reason_obj = lookups.reasons.get(reason.casefold())
     if reason_obj is None:
         problems.append(_("unknown reason '%(value)s'") % {"value": reason})
@@ -154,8 +170,11 @@ def _parse(line, values, lookups) -> LegacyRow:
             problems.append("'until': " + " ".join(error.messages))
     if starts_at and ends_at and ends_at <= starts_at:
         problems.append(_("'until' lies before 'since'"))
+    unknown = _("unknown customer number '%(value)s'") % {"value": number}
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(problems + ([unknown] if customer is None else []))
+    if customer is None:
+        raise UnknownCustomer(unknown)
     content = "|".join(
         [
             number,

@@ -35,6 +35,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {error}") from None
         for line, why in report.skipped:
             self.stdout.write(f"line {line}: skipped, {why}")
+        for line, why in report.unmatched:
+            self.stdout.write(f"line {line}: not imported, {why}")
         for line, why in report.errors:
             self.stderr.write(f"line {line}: {why}")
         if report.errors:
@@ -43,10 +45,7 @@ class Command(BaseCommand):
                 "nothing was imported. Correct them and run the import again."
             )
         if dry_run:
-            self.stdout.write(
-                f"dry run: {len(report.new)} block(s) would be imported, "
-                f"{len(report.skipped)} skipped; nothing was written."
-            )
+            self.stdout.write(f"dry run: {report.summary()}; nothing was written.")
             return
         try:
             blocks = import_rows(report.new)
@@ -56,5 +55,8 @@ class Command(BaseCommand):
                 "Run it again to import the rest."
             ) from None
         self.stdout.write(
-            self.style.SUCCESS(f"{len(blocks)} block(s) imported, {len(report.skipped)} skipped.")
+            self.style.SUCCESS(
+                f"{len(blocks)} block(s) imported, {len(report.skipped)} already there, "
+                f"{len(report.unmatched)} not imported (unknown customer number)."
+            )
         )
