@@ -16,6 +16,18 @@ class ScreeningConfig(AppConfig):
         if new_customer not in LIST_ACTIONS:
             LIST_ACTIONS.append(new_customer)
         from standing.core import overview
+        from standing.customers.api import DENIAL_REASONS
+
+        from .services import denial_reasons
+
+        def reasons_for_api(customer):
+            return [
+                {"reason": f.kind, "attribute": f.attribute, "detail": f.detail}
+                for f in denial_reasons(customer)
+            ]
+
+        if not DENIAL_REASONS:
+            DENIAL_REASONS.append(reasons_for_api)
 
         from .views import denied_waiting, review_waiting
 
