@@ -11,6 +11,7 @@ urlpatterns = [
     path("denylist/", views.denylist, name="denylist"),
     path("denylist/new/", views.entry_edit, name="entry_add"),
     path("denylist/export.csv", views.denylist_export, name="denylist_export"),
+    path("denylist/import/", views.denylist_import, name="denylist_import"),
     path("denylist/<int:entry_id>/", views.entry_edit, name="entry_edit"),
     path("denylist/<int:entry_id>/delete/", views.entry_delete, name="entry_delete"),
     path("screening/<str:number>/rerun/", views.rerun, name="rerun"),

@@ -1,6 +1,8 @@
 """Pages of screening: the public registration, "Abgelehnte Kund:innen", the deny list, and
 the staff actions on hits. Staff only, except the registration; the rules live in services."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -196,13 +198,34 @@ def confirm(request, finding_id):
 
 
 @login_required
-def denylist(request):
+def denylist(request, import_report=None, status=200):
     acting(request, *STAFF)
     q = request.GET.get("q", "")[:200]
     entries = deny.search_entries(DenyEntry.objects.all(), q)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     template = "screening/denylist.html#results" if request.htmx else "screening/denylist.html"
-    return render(request, template, {"page": page, "q": q})
+    context = {"page": page, "q": q, "columns": ",".join(deny.COLUMNS)}
+    return render(request, template, {**context, "import_report": import_report}, status=status)
+
+
+@login_required
+def denylist_import(request):
+    """The CSV import as an upload; the line report is shown on the deny-list page."""
+    actor = acting(request, *STAFF)
+    if request.method != "POST":
+        # The report page's own links (paging, search) lead back to the list.
+        query = request.GET.urlencode()
+        return redirect(reverse("screening:denylist") + (f"?{query}" if query else ""))
+    upload = request.FILES.get("file")
+    if upload is None:
+        report = {"file": _("No file"), "problems": [_("Choose a CSV file to import.")]}
+        return denylist(request, report, status=400)
+    stream = io.TextIOWrapper(upload.file, encoding="utf-8-sig", newline="")
+    try:
+        count = deny.import_csv(stream, actor, source_name=upload.name)
+    except deny.ImportFailed as failed:
+        return denylist(request, {"file": upload.name, "problems": failed.problems}, status=400)
+    return denylist(request, {"file": upload.name, "count": count, "problems": []})
 
 
 @login_required

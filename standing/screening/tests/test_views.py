@@ -293,3 +293,36 @@ def test_rerun_of_a_customer_still_denied_for_credit_changes_nothing(
     services.screen(poor, support, Trigger.MANUAL)
     poor.refresh_from_db()
     assert poor.status == CustomerStatus.DENIED
+
+
+def test_denylist_csv_upload_imports_and_reports_on_the_page(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from standing.screening.denylist import COLUMNS
+    from standing.screening.models import DenyEntry
+
+    header = ",".join(COLUMNS)
+    good = f"{header}\nErika,Muster,1980-01-02,erika@example.org,,,,,,,,Testeintrag\n"
+    response = staff_client.post(
+        "/denylist/import/", {"file": SimpleUploadedFile("liste.csv", good.encode("utf-8-sig"))}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="import-report"' in html
+    assert "liste.csv: 1 entry imported" in html and DenyEntry.objects.count() == 1
+
+    bad = f"{header}\nMax,Muster,02.01.1980,,,,,,,,,\nEva,Muster,1980-01-02,kein-at,,,,,,,,\n"
+    response = staff_client.post(
+        "/denylist/import/", {"file": SimpleUploadedFile("fehler.csv", bad.encode())}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "nothing was imported" in html
+    assert "line 2: birth_date" in html and "line 3: email" in html
+    assert DenyEntry.objects.count() == 1
+
+    assert staff_client.post("/denylist/import/", {}).status_code == 400
+    assert staff_client.get("/denylist/import/?page=2")["Location"] == "/denylist/?page=2"
+
+
+def test_denylist_import_is_for_staff_only(client, vendor1_user):
+    client.force_login(vendor1_user)
+    assert client.post("/denylist/import/", {}).status_code == 403
