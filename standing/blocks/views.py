@@ -95,11 +95,11 @@ def ending_soon(actor):
 
 
 def _dialog(request, template, context, form):
-    """The dialog's form again, with its errors: HTMX swaps only 2xx answers."""
-    status = 200 if request.htmx else 400
+    """The dialog's form again, with its errors, as a 400 (standing.js swaps a refused form
+    into its place, so the errors show under their fields)."""
     if request.htmx:
         template += "#form"
-    return render(request, template, {**context, "form": form}, status=status)
+    return render(request, template, {**context, "form": form}, status=400)
 
 
 def _done(request, customer, message):

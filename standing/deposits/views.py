@@ -84,10 +84,9 @@ def deposit_offer(request, number):
             return redirect(target)
     next_url = request.POST.get("next", "") if request.method == "POST" else opened_from(request)
     context = {"customer": customer, "form": form, "next": next_url}
-    if request.htmx:
-        # 200 also with errors: htmx swaps only successful answers into the dialog.
-        return render(request, "deposits/offer.html#form", context)
-    return render(request, "deposits/offer.html", context, status=400 if form.errors else 200)
+    template = "deposits/offer.html#form" if request.htmx else "deposits/offer.html"
+    # A refused form answers 400; standing.js swaps it into the dialog with its errors.
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -41,7 +41,7 @@ def test_offer_dialog_htmx(staff, denied):
         {"amount": "0", "billing_step": "receipt", "cost_type": "deposit"},
         headers={"HX-Request": "true"},
     )
-    assert bad.status_code == 200 and "invalid-feedback" in bad.content.decode()
+    assert bad.status_code == 400 and "invalid-feedback" in bad.content.decode()
     assert not DepositOffer.objects.exists()
     good = staff.post(
         url,
