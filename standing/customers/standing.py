@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from standing.blocks.models import Block, blocked_exists
 
-from .models import Customer, CustomerStatus
+from .models import CustomerStatus
 from .services import effective_permissions
 
 S = CustomerStatus
@@ -13,18 +13,18 @@ S = CustomerStatus
 
 def block_state(customer, now=None):
     """(blocked, blocked_until): until is None while an indefinite block is active."""
-    states = blocked_until(Customer.objects.filter(pk=customer.pk), now)
+    states = blocked_until([customer.pk], now)
     if customer.pk not in states:
         return False, None
     return True, states[customer.pk]
 
 
 def blocked_until(customers, now=None) -> dict:
-    """{customer id: end of their block (None: without end)} for those of ``customers`` (a
-    queryset or ids) that are blocked at ``now``, in one query: for a page of a list."""
+    """{customer id: end of their block (None: without end)} for those of ``customers`` (ids)
+    that are blocked at ``now``, in one query: for one card, or a page of a list."""
     now = now or timezone.now()
     ends = {}
-    rows = Block.objects.filter(Block.active_q(now), customer__in=customers).values_list(
+    rows = Block.objects.filter(Block.active_q(now), customer_id__in=customers).values_list(
         "customer_id", "ends_at"
     )
     for customer_id, ends_at in rows:
