@@ -22,6 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table
 
 from standing.core.money import format_money
+from standing.customers.normalize import iban_display, phone_display
 
 PAGE_W, PAGE_H = A4
 LEFT, RIGHT = 25 * mm, 20 * mm
@@ -59,7 +60,9 @@ def _draw_fixed(canvas, doc, recipient, info_rows):
     canvas.drawRightString(
         PAGE_W - RIGHT, PAGE_H - 22 * mm, f"{c['street']} · {c['postal_code']} {c['city']}"
     )
-    canvas.drawRightString(PAGE_W - RIGHT, PAGE_H - 26 * mm, f"{c['phone']} · {c['email']}")
+    canvas.drawRightString(
+        PAGE_W - RIGHT, PAGE_H - 26 * mm, f"{phone_display(c['phone'])} · {c['email']}"
+    )
     # Address field: return line in the top zone, the recipient in the address zone.
     top = PAGE_H - 45 * mm
     canvas.setFont(FONT, 7)
@@ -91,7 +94,7 @@ def _draw_footer(canvas, doc):
     c = _company()
     columns = [
         [c["name"], c["street"], f"{c['postal_code']} {c['city']}", c["website"]],
-        [c["bank"], f"IBAN {c['iban']}", f"BIC {c['bic']}"],
+        [c["bank"], f"IBAN {iban_display(c['iban'])}", f"BIC {c['bic']}"],
         [
             c["register"],
             _("VAT ID %(id)s") % {"id": c["vat_id"]},
