@@ -8,6 +8,8 @@ shows every section the acting role may see, so a new capability never edits thi
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from standing.accounts.models import STAFF_ROLES
+
 
 @dataclass(frozen=True)
 class Waiting:
@@ -18,7 +20,7 @@ class Waiting:
     key: str
     build: Callable
     order: int = 50
-    roles: frozenset = field(default_factory=lambda: frozenset({"admin", "support"}))
+    roles: frozenset = field(default_factory=lambda: frozenset(STAFF_ROLES))
 
 
 SECTIONS: dict[str, Waiting] = {}
