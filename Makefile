@@ -20,20 +20,25 @@ $(STAMP): pyproject.toml requirements.lock
 	       "python3 and ~/.pyenv/versions/3.1[23]*). Install one, e.g. 'pyenv install 3.13'." >&2; \
 	  exit 1; fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	@echo "Installing Standing and its dependencies into $(VENV) (log: $(VENV)/install.log) …"
+	@{ $(BIN)/python -m pip install --disable-pip-version-check --upgrade pip && \
+	  $(BIN)/python -m pip install --disable-pip-version-check -c requirements.lock -e '.[test]'; \
+	} >$(VENV)/install.log 2>&1 || { tail -n 30 $(VENV)/install.log >&2; \
+	  echo "Installing failed; the whole log is in $(VENV)/install.log." >&2; exit 1; }
 	@touch $(STAMP)
 
 venv: $(STAMP)
 
 run: $(STAMP)
 	@mkdir -p var
-	$(BIN)/standing migrate --noinput
-	$(BIN)/standing demo
-	@echo "Starting the worker and the server on http://127.0.0.1:$(PORT)/ (Ctrl-C stops both)"
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(BIN)/standing worker & \
-	  PORT=$(PORT) $(BIN)/standing serve
+	@echo "Preparing the database and the demo data …"
+	@$(BIN)/standing migrate --noinput -v 0 >var/migrate.log 2>&1 || { cat var/migrate.log >&2; exit 1; }
+	@PORT=$(PORT) $(BIN)/standing demo >var/demo.txt 2>&1 || { cat var/demo.txt >&2; exit 1; }
+	@echo
+	@grep -v "API token" var/demo.txt
+	@echo "  API tokens of each role: var/demo.txt · logs: var/server.log, var/worker.log"
+	@echo
+	@BIN=$(BIN) PORT=$(PORT) bash scripts/run.sh
 
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || { echo "The browser tests drive Debian's chromium," \

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.postgres",
     "django_htmx",
+    # Serves Swagger UI for /api/v1/docs from its own static files, not from a CDN.
+    "ninja",
     "django_tasks_db",
     "standing.core",
     "standing.accounts",

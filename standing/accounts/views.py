@@ -6,6 +6,7 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from standing.core.http import redirect_back
+from standing.core.overview import sections_for
 
 from .models import Role
 from .scoping import Actor
@@ -28,9 +29,15 @@ def set_language(request):
 
 @login_required
 def home(request):
+    """Customers go to their own page, staff see the overview of what waits, vendor users
+    (for whom nothing waits yet) the customer list."""
     if request.user.role == Role.CUSTOMER:
         return redirect("me")
-    return redirect("customers:list")
+    actor = Actor.of(request.user)
+    sections = sections_for(actor)
+    if not sections:
+        return redirect("customers:list")
+    return render(request, "core/overview.html", {"sections": sections})
 
 
 @login_required

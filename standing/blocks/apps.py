@@ -25,7 +25,7 @@ class BlocksConfig(AppConfig):
         )
         display.label_values("status", BlockStatus, prefix="block")
         from standing.accounts.models import Role
-        from standing.core import tick
+        from standing.core import overview, tick
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
         from standing.core.views import SETTINGS_SECTIONS
@@ -35,9 +35,11 @@ class BlocksConfig(AppConfig):
         from . import models, services
         from .demo import demo_blocks
         from .panel import panel_context
+        from .views import ending_soon
 
         tick.register(services.expire_due_blocks)
         register_block_source(models.CustomerBlocks())
+        overview.register(overview.Waiting("blocks-ending", ending_soon, order=30))
         register(
             Panel(
                 "blocks",
@@ -50,7 +52,9 @@ class BlocksConfig(AppConfig):
         )
         entry = (_("Blocks"), "blocks:list", {Role.ADMIN, Role.SUPPORT})
         if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
-            NAVIGATION.insert(1, entry)
+            names = [name for _label, name, _roles in NAVIGATION]
+            after = names.index("customers:list") + 1 if "customers:list" in names else 1
+            NAVIGATION.insert(after, entry)
         if "blocks/settings_section.html" not in SETTINGS_SECTIONS:
             SETTINGS_SECTIONS.append("blocks/settings_section.html")
         if demo_blocks not in DEMO_STEPS:

@@ -78,6 +78,9 @@ class LegacyBlocks(CsvImport):
     def start(self, report):
         self.lookups = _Lookups()
         self.seen = {}  # content key -> first line (32 bytes a row: fine for any real file)
+        # (line, why): well-formed rows whose customer is not (or no longer) known. A migration
+        # must not fail because one old customer is gone: reported, not imported.
+        self.unmatched = []
 
     def prepare(self, rows):
         self.lookups.load_customers({row.values["customer_number"].strip() for row in rows})
@@ -88,7 +91,9 @@ class LegacyBlocks(CsvImport):
     def check(self, items, report):
         fresh = []
         for line, row in items:
-            if row.key in self.seen:
+            if isinstance(row, UnknownCustomer):
+                self.unmatched.append((line, row.why))
+            elif row.key in self.seen:
                 report.skipped.append(
                     (line, _("same as line %(line)s") % {"line": self.seen[row.key]})
                 )
@@ -109,12 +114,18 @@ class LegacyBlocks(CsvImport):
         import_rows([row for _line, row in items], now=self.now)
 
 
-def _parse(line, values, lookups) -> LegacyRow:
+@dataclass
+class UnknownCustomer:
+    """A row that is well-formed but names a customer number that is not known."""
+
+    why: str
+
+
+def _parse(line, values, lookups) -> LegacyRow | UnknownCustomer:
     number, since, until, reason, staff, note = (v.strip() for v in values)
     problems = []
     customer = lookups.customers.get(number)
-    if customer is None:
-        problems.append(_("unknown customer number '%(value)s'") % {"value": number})
+    unknown = _("unknown customer number '%(value)s'") % {"value": number}
     reason_obj = lookups.reasons.get(reason.casefold())
     if reason_obj is None:
         problems.append(_("unknown reason '%(value)s'") % {"value": reason})
@@ -138,7 +149,10 @@ def _parse(line, values, lookups) -> LegacyRow:
     if starts_at and ends_at and ends_at <= starts_at:
         problems.append(_("'until' lies before 'since'"))
     if problems:
-        raise ValidationError(problems)
+        # Malformed rows refuse the file; an unknown customer is named with them.
+        raise ValidationError(problems + ([unknown] if customer is None else []))
+    if customer is None:
+        return UnknownCustomer(unknown)
     content = "|".join(
         [
             number,

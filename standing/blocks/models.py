@@ -143,6 +143,11 @@ class CustomerBlocks:
             )
         )
 
+    def active_ends(self, customer_ids, now):
+        return Block.objects.filter(Block.active_q(now), customer_id__in=customer_ids).values_list(
+            "customer_id", "ends_at"
+        )
+
     def blocked_customers(self, now):
         return Block.objects.filter(Block.active_q(now)).values("customer_id")
 

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -71,12 +72,34 @@ def block_list(request):
     return render(request, template, context)
 
 
+def ending_soon(actor):
+    """The start page's section: blocks that end within the next 7 days."""
+    now = timezone.now()
+    ending = (
+        _blocks(actor).filter(Block.active_q(now), ends_at__lte=now + UPCOMING).order_by("ends_at")
+    )
+    return {
+        "title": _("Blocks ending within 7 days"),
+        "count": ending.count(),
+        "url": reverse("blocks:list"),
+        "rows": [
+            (
+                f"{b.customer.number} {b.customer.full_name}",
+                b.customer.get_absolute_url(),
+                date_format(timezone.localtime(b.ends_at), "SHORT_DATETIME_FORMAT"),
+            )
+            for b in ending[:5]
+        ],
+        "empty": _("No block ends within the next 7 days."),
+    }
+
+
 def _dialog(request, template, context, form):
-    """The dialog's form again, with its errors: HTMX swaps only 2xx answers."""
-    status = 200 if request.htmx else 400
+    """The dialog's form again, with its errors, as a 400 (standing.js swaps a refused form
+    into its place, so the errors show under their fields)."""
     if request.htmx:
         template += "#form"
-    return render(request, template, {**context, "form": form}, status=status)
+    return render(request, template, {**context, "form": form}, status=400)
 
 
 def _done(request, customer, message):

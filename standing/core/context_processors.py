@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 # (label, url name, roles that see it); the apps add their entries in AppConfig.ready()
 # (customers puts its list first).
 NAVIGATION = [
+    (_("Overview"), "home", {"admin", "support"}),
+    (_("Customers"), "customers:list", {"admin", "support", "vendor"}),
     (_("Settings"), "core:settings", {"admin"}),
 ]
 
@@ -17,5 +19,6 @@ def navigation(request):
     for label, name, roles in NAVIGATION:
         if user.role in roles:
             url = reverse(name)
-            items.append({"label": label, "url": url, "active": path.startswith(url)})
+            active = path == url if url == "/" else path.startswith(url)
+            items.append({"label": label, "url": url, "active": active})
     return {"nav_items": items}

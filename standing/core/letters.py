@@ -45,6 +45,7 @@ from reportlab.platypus import Image as RLImage
 from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
 
+from .formats import iban_display, phone_display
 from .money import format_money
 
 PAGE_W, PAGE_H = A4
@@ -97,7 +98,11 @@ class Creditor:
 
     def footer_columns(self) -> list[list[str]]:
         address = [self.name, self.street, self.place, self.website]
-        bank = [self.bank, self.iban and f"IBAN {self.iban}", self.bic and f"BIC {self.bic}"]
+        bank = [
+            self.bank,
+            self.iban and f"IBAN {iban_display(self.iban)}",
+            self.bic and f"BIC {self.bic}",
+        ]
         registry = [
             self.register,
             # Not f-strings: xgettext does not look inside them.
@@ -379,7 +384,9 @@ def _draw_first_page(canvas, doc, letter):
         PAGE_W - RIGHT, PAGE_H - 22 * mm, " · ".join(p for p in (c.street, c.place) if p)
     )
     canvas.drawRightString(
-        PAGE_W - RIGHT, PAGE_H - 26 * mm, " · ".join(p for p in (c.phone, c.email) if p)
+        PAGE_W - RIGHT,
+        PAGE_H - 26 * mm,
+        " · ".join(p for p in (phone_display(c.phone), c.email) if p),
     )
     # Address field: return line in the top zone, the recipient in the address zone.
     top = PAGE_H - 45 * mm

@@ -23,7 +23,7 @@ SETTINGS_SECTIONS: list[str] = []
 class GroupForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
 
-    def __init__(self, *args, group=None, **kwargs):
+    def __init__(self, *args, group=None, form_id="", **kwargs):
         super().__init__(*args, **kwargs)
         if group:
             self.fields["name"].initial = group.name
@@ -33,6 +33,15 @@ class GroupForm(BootstrapMixin, forms.Form):
                 choices=Grant.choices,
                 initial=(group.permissions if group else {}).get(perm.value, Grant.INHERIT),
             )
+        # One table row per group: the fields sit in cells and name their form by id.
+        self.form_id = form_id
+        for field in self.fields.values():
+            widget = field.widget
+            small = "form-select form-select-sm" if isinstance(widget, forms.Select) else None
+            widget.attrs["class"] = small or "form-control form-control-sm"
+            widget.attrs["aria-label"] = str(field.label)
+            if form_id:
+                widget.attrs["form"] = form_id
 
     def save(self, group=None):
         group = group or CustomerGroup()
@@ -49,13 +58,17 @@ def settings_page(request):
     acting(request, Role.ADMIN)
     from django.conf import settings
 
-    groups = [(g, GroupForm(group=g, prefix=f"g{g.pk}")) for g in CustomerGroup.objects.all()]
+    groups = [
+        (g, GroupForm(group=g, prefix=f"g{g.pk}", form_id=f"group-{g.pk}"))
+        for g in CustomerGroup.objects.all()
+    ]
     return render(
         request,
         "core/settings.html",
         {
             "groups": groups,
-            "new_group": GroupForm(prefix="new"),
+            "new_group": GroupForm(prefix="new", form_id="group-new"),
+            "permissions": [p.label for p in Permission],
             "vendors": Vendor.objects.all(),
             "settings_sections": SETTINGS_SECTIONS,
             "defaults": [(Permission(k).label, v) for k, v in settings.DEFAULT_PERMISSIONS.items()],

@@ -38,6 +38,23 @@ class CustomerOut(Schema):
     updated_at: datetime
 
 
+class DenialReasonOut(Schema):
+    reason: str = Field(description="credit, denylist or payment_failed")
+    attribute: str = Field(description="what caused it, e.g. email, name+birth_date")
+    detail: str
+
+
+class StaffCustomerOut(CustomerOut):
+    """The card as operator admin and support tokens read it: with the denial reasons."""
+
+    denial_reasons: list[DenialReasonOut]
+
+
+# Who tells the API a customer's denial reasons: screening registers its findings here
+# (customers knows nothing of screening). fn(customer) -> [{reason, attribute, detail}].
+DENIAL_REASONS: list = []
+
+
 class CustomerPage(Schema):
     items: list[CustomerOut]
     count: int
@@ -102,9 +119,15 @@ def list_customers(
     }
 
 
-@router.get("/{number}", response=CustomerOut)
+@router.get("/{number}", response=StaffCustomerOut | CustomerOut)
 def get_customer(request, number: str):
-    return get_scoped(Customer.objects.select_related("group"), request.actor, number=number)
+    """The card. For operator admin and support tokens it carries ``denial_reasons``
+    (SPEC §10); integration, vendor and customer tokens never get them."""
+    customer = get_scoped(Customer.objects.select_related("group"), request.actor, number=number)
+    if request.actor.role not in STAFF:
+        return CustomerOut.from_orm(customer)
+    customer.denial_reasons = [reason for fn in DENIAL_REASONS for reason in fn(customer)]
+    return customer
 
 
 @router.patch("/{number}", response=CustomerOut)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from schwifty import IBAN, exceptions
 from schwifty.exceptions import SchwiftyException
 
+from standing.core.formats import iban_display, phone_display  # noqa: F401  (re-exported)
+
 GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -37,23 +39,6 @@ def phone_e164(raw: str, region: str = "DE") -> str:
             _("“%(value)s” is not a valid phone number (e.g. +49 171 1234567).") % {"value": raw}
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def phone_display(value: str) -> str:
-    """A stored (E.164) number as people read it: "+49 171 1234567"; anything else as is."""
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(value, "DE")
-    except phonenumbers.NumberParseException:
-        return value
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-def iban_display(value: str) -> str:
-    """An IBAN in groups of four: "DE89 3704 0044 0532 0130 00"."""
-    compact = re.sub(r"\s+", "", value or "").upper()
-    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def _iban_problem(error):

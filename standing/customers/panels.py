@@ -24,6 +24,10 @@ class Panel:
 
 PANELS: dict[str, Panel] = {}
 
+# Buttons above the customer list that other apps add: (label, URL name, icon, roles), e.g.
+# screening's "New customer".
+LIST_ACTIONS: list[tuple] = []
+
 
 def register(panel: Panel):
     if panel.key in PANELS:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standing.activity.services import record
+from standing.core.errors import DomainError
 from standing.core.models import next_value
 
 from . import normalize
@@ -42,6 +43,10 @@ MASTER_FIELDS = [
     "language",
     "general_info",
 ]
+
+
+class CustomerIsDeleted(DomainError):
+    """A deleted customer is a record kept for the books: nothing of it changes any more."""
 
 
 def clean_master_data(values: dict, country_default="DE") -> dict:
@@ -94,6 +99,11 @@ def _snapshot(customer, fields=MASTER_FIELDS):
 @transaction.atomic
 def update_customer(customer: Customer, actor, values: dict) -> Customer:
     """Change master data; logs before/after of exactly the fields that changed."""
+    if customer.status == CustomerStatus.DELETED:
+        raise CustomerIsDeleted(
+            _("Customer %(number)s is deleted; their data can no longer be changed.")
+            % {"number": customer.number}
+        )
     unknown = set(values) - set(MASTER_FIELDS)
     if unknown:
         raise ValidationError({f: [_("This field cannot be changed.")] for f in unknown})

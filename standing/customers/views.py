@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,9 +16,9 @@ from standing.core.pagination import EstimatingPaginator
 from . import access, outbox, services
 from .forms import MasterDataForm, MessageForm, NoteForm, PermissionsForm, UploadForm
 from .models import Customer, CustomerFile, CustomerGroup, CustomerStatus, Grant
-from .panels import panel_for, panels_for
+from .panels import LIST_ACTIONS, panel_for, panels_for
 from .search import customer_list
-from .standing import filter_blocked, standing
+from .standing import blocked_until, filter_blocked, standing
 
 ACTIVITY_PREVIEW = 8
 
@@ -40,12 +41,22 @@ def customer_list_view(request):
     if params.get("blocked") in ("1", "0"):
         qs = filter_blocked(qs, params["blocked"] == "1")
     page = EstimatingPaginator(qs, 25).get_page(params.get("page"))
+    rows = list(page.object_list)
+    blocked = blocked_until([c.pk for c in rows])
+    for row in rows:
+        row.blocked, row.blocked_until = row.pk in blocked, blocked.get(row.pk)
+    page.object_list = rows
     context = {
         "page": page,
         "statuses": CustomerStatus.choices,
         "groups": CustomerGroup.objects.all(),
         "params": params,
         "querystring": params.copy().urlencode() if params else "",
+        "list_actions": [
+            {"label": label, "url": reverse(name), "icon": icon}
+            for label, name, icon, roles in LIST_ACTIONS
+            if actor.role in roles
+        ],
     }
     template = "customers/list.html#results" if request.htmx else "customers/list.html"
     return render(request, template, context)
@@ -113,6 +124,8 @@ def edit(request, number):
         except ValidationError as error:
             for field, errs in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errs)
+        except DomainError as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("Master data saved."))
             if request.htmx:

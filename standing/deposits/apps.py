@@ -18,6 +18,7 @@ class DepositsConfig(AppConfig):
         from django.conf import settings
 
         from standing.accounts.models import Role
+        from standing.core import overview
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
         from standing.core.views import SETTINGS_SECTIONS
@@ -30,7 +31,7 @@ class DepositsConfig(AppConfig):
         from .demo import demo_offers
         from .services import on_link_created, on_link_paid
         from .verified import ACTIONS, on_verified
-        from .views import outcome_panel, tasks_panel
+        from .views import open_tasks, outcome_panel, tasks_panel
 
         unknown = set(settings.VERIFIED_ACTIONS) - set(ACTIONS)
         if unknown:
@@ -56,4 +57,5 @@ class DepositsConfig(AppConfig):
         )
         SETTINGS_SECTIONS.append("deposits/settings_section.html")
         NAVIGATION.append((_("Tasks"), "deposits:tasks", {Role.ADMIN, Role.SUPPORT}))
+        overview.register(overview.Waiting("tasks", open_tasks, order=40))
         DEMO_STEPS.append(demo_offers)

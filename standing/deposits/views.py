@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standing.accounts.scoping import STAFF, acting, get_scoped, scoped
 from standing.core.errors import DomainError
-from standing.core.http import redirect_back
+from standing.core.http import back_url, opened_from, redirect_back
 from standing.customers.models import Customer, CustomerStatus
 
 from . import services
@@ -74,16 +75,18 @@ def deposit_offer(request, number):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The deposit offer is on its way to the customer."))
+            # Back where the dialog was opened: the denied list stays the list.
+            target = back_url(request, customer.get_absolute_url())
             if request.htmx:
                 response = HttpResponse(status=204)
-                response["HX-Redirect"] = customer.get_absolute_url()
+                response["HX-Redirect"] = target
                 return response
-            return redirect(customer.get_absolute_url())
-    context = {"customer": customer, "form": form}
-    if request.htmx:
-        # 200 also with errors: htmx swaps only successful answers into the dialog.
-        return render(request, "deposits/offer.html#form", context)
-    return render(request, "deposits/offer.html", context, status=400 if form.errors else 200)
+            return redirect(target)
+    next_url = request.POST.get("next", "") if request.method == "POST" else opened_from(request)
+    context = {"customer": customer, "form": form, "next": next_url}
+    template = "deposits/offer.html#form" if request.htmx else "deposits/offer.html"
+    # A refused form answers 400; standing.js swaps it into the dialog with its errors.
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -101,6 +104,25 @@ def outcome(request, number, action):
         messages.success(request, done())
     # The denied customers page acts on its rows and wants to stay where it is.
     return redirect_back(request, customer.get_absolute_url())
+
+
+def open_tasks(actor):
+    """The start page's section: open staff tasks."""
+    tasks = scoped(StaffTask.objects.filter(done_at__isnull=True), actor).select_related("customer")
+    return {
+        "title": _("Open tasks"),
+        "count": tasks.count(),
+        "url": reverse("deposits:tasks"),
+        "rows": [
+            (
+                t.title,
+                t.customer.get_absolute_url() if t.customer else reverse("deposits:tasks"),
+                "",
+            )
+            for t in tasks[:5]
+        ],
+        "empty": _("No open tasks."),
+    }
 
 
 @login_required

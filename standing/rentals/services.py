@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -81,15 +82,35 @@ def edit_item(item: OrderItem, actor, values: dict) -> OrderItem:
     return item
 
 
-@transaction.atomic
-def reload_price(item: OrderItem, actor) -> OrderItem:
+def _list_price(item: OrderItem):
     product = Product.objects.filter(vendor_id=item.order.vendor_id, sku=item.sku).first()
     if product is None:
         raise NotInPriceList(
             _("The price list has no product with the SKU %(sku)s.") % {"sku": item.sku}
         )
+    return product.list_price
+
+
+def price_reload_preview(item: OrderItem) -> dict:
+    """What "reload price" would change, for the confirmation: the item's old and new price.
+    The order keeps its amount and installments (the contract made in the shop), so the
+    preview also names the order's amount and the items' total after the change."""
+    new = _list_price(item)
+    others = item.order.items.exclude(pk=item.pk).aggregate(total=Sum("price"))["total"] or 0
+    return {
+        "old": item.price,
+        "new": new,
+        "changes": new != item.price,
+        "order_amount": item.order.amount,
+        "items_total": others + new,
+    }
+
+
+@transaction.atomic
+def reload_price(item: OrderItem, actor) -> OrderItem:
+    list_price = _list_price(item)
     before = item.price
-    item.price = product.list_price
+    item.price = list_price
     item.save(update_fields=["price"])
     _log(
         item,

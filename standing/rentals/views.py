@@ -80,17 +80,28 @@ def edit_item(request, item_id):
 
 
 @login_required
-@require_POST
 def reload_price(request, item_id):
+    """GET: the confirmation with the old and the new price and what stays as it is;
+    POST: reload the price from the price list."""
     actor = acting(request, *BACK_OFFICE)
     item = _item(request, item_id, actor)
-    return _run(
-        request,
-        item.order.customer,
-        "rentals",
-        lambda: services.reload_price(item, actor),
-        _("Price reloaded from the price list."),
-    )
+    if request.method == "POST":
+        return _run(
+            request,
+            item.order.customer,
+            "rentals",
+            lambda: services.reload_price(item, actor),
+            _("Price reloaded from the price list."),
+        )
+    try:
+        preview = services.price_reload_preview(item)
+    except DomainError as error:
+        preview, problem = None, str(error)
+    else:
+        problem = ""
+    template = "rentals/reload_price.html#dialog" if request.htmx else "rentals/reload_price.html"
+    context = {"item": item, "customer": item.order.customer, "preview": preview}
+    return render(request, template, {**context, "problem": problem})
 
 
 @login_required

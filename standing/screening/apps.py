@@ -8,8 +8,31 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self):
+        from standing.accounts.scoping import STAFF
         from standing.activity import display
+        from standing.customers.panels import LIST_ACTIONS
 
+        new_customer = (_("New customer"), "screening:new_customer", "person-plus", STAFF)
+        if new_customer not in LIST_ACTIONS:
+            LIST_ACTIONS.append(new_customer)
+        from standing.core import overview
+        from standing.customers.api import DENIAL_REASONS
+
+        from .services import denial_reasons
+
+        def reasons_for_api(customer):
+            return [
+                {"reason": f.kind, "attribute": f.attribute, "detail": f.detail}
+                for f in denial_reasons(customer)
+            ]
+
+        if not DENIAL_REASONS:
+            DENIAL_REASONS.append(reasons_for_api)
+
+        from .views import denied_waiting, review_waiting
+
+        overview.register(overview.Waiting("review", review_waiting, order=10))
+        overview.register(overview.Waiting("denied", denied_waiting, order=20))
         display.label_fields(
             {
                 "credit": _("credit check"),

@@ -3,6 +3,8 @@ customers (idempotent: entries by their note, reasons only where none exist)."""
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from standing.activity.services import record
 from standing.customers.models import Customer, CustomerStatus
 
@@ -79,8 +81,8 @@ def demo_step(command, users, vendors):
             customer,
             None,
             "screening.run",
-            f"Screening (demo): {finding.label}",
-            after={"findings": finding.label},
+            _("Screening (demo data): %(finding)s") % {"finding": finding.display_label},
+            after={"findings": finding.display_label},
             internal=True,
         )
     command.stdout.write(f"Deny list: {DenyEntry.objects.count()} entries.")

@@ -123,7 +123,7 @@ def update_entry(entry: DenyEntry, actor, values: dict) -> DenyEntry:
         None,
         actor,
         "denylist.changed",
-        _("Deny-list entry #%(id)s changed") % {"id": entry.pk},
+        _("Deny-list entry changed: %(e)s") % {"e": _summary(entry)},
         before={c: before[c] for c in changed},
         after={"entry": entry.pk, **{c: getattr(entry, c) for c in changed}},
         internal=True,

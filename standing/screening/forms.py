@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from standing.core.forms import BootstrapMixin
 
 from .models import ReasonKind
+from .services import Intake
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -21,6 +22,20 @@ class RegistrationForm(BootstrapMixin, forms.Form):
     city = forms.CharField(label=_("City"), max_length=100)
     country = forms.CharField(label=_("Country"), max_length=2, initial="DE")
     iban = forms.CharField(label=_("IBAN (optional)"), max_length=42, required=False)
+
+
+class NewCustomerForm(RegistrationForm):
+    """ "Kunde anlegen": staff enter a customer, screened like a registration or taken over as
+    an existing customer of the system this one replaces."""
+
+    intake = forms.ChoiceField(
+        label=_("How is the customer taken on?"),
+        choices=Intake.choices,
+        initial=Intake.SCREEN,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+    field_order = ["intake"]
 
 
 class DenyEntryForm(BootstrapMixin, forms.Form):

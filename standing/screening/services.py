@@ -8,16 +8,18 @@ change through the customer lifecycle, and the activity records (evidence: inter
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from standing.accounts.models import Role, User
 from standing.activity.services import record
 from standing.core import lifecycle
 from standing.customers import outbox
-from standing.customers.lifecycle import transition
+from standing.customers.lifecycle import taking_over_history, transition
 from standing.customers.models import Customer, CustomerStatus
 from standing.customers.normalize import search_key
 from standing.customers.services import clean_master_data, create_customer, link_vendor
@@ -105,6 +107,36 @@ FINDING = lifecycle.Lifecycle(
     not_allowed=FindingNotOpen,
     changed=FindingChangedMeanwhile,
 )
+
+
+class Intake(models.TextChoices):
+    SCREEN = "screen", gettext_lazy("Screen now, like a registration")
+    TAKEN_OVER = (
+        "taken_over",
+        gettext_lazy("Taken over from the old system: active without screening"),
+    )
+
+
+def create_by_staff(actor, values: dict, intake: str) -> Customer:
+    """ "Kunde anlegen": a customer entered by staff. ``screen``: exactly a registration (a
+    login, the checks, the outcome). ``taken_over``: an existing customer of the system this
+    one replaces, ACTIVE at once, without screening and without welcome mails."""
+    if intake == Intake.SCREEN:
+        return register(actor, values)
+    if intake != Intake.TAKEN_OVER:
+        raise ValidationError({"intake": [_("Choose how the customer is taken on.")]})
+    with transaction.atomic():
+        customer = create_customer(actor, **values)
+        with taking_over_history():
+            transition(customer, S.VERIFIED, actor)
+            transition(customer, S.ACTIVE, actor)
+        record(
+            customer,
+            actor,
+            "customer.taken_over",
+            _("Taken over from the old system without screening"),
+        )
+    return customer
 
 
 def register(actor, values: dict, initial_payment: dict | None = None) -> Customer:
@@ -203,9 +235,16 @@ def screen(customer, actor, trigger, initial_payment=None, with_credit=True):
         open_reviews = customer.findings.filter(state=FindingState.REVIEW).exists()
         decides = customer.status == S.PENDING and trigger != Trigger.DENYLIST
         if customer.status == S.DENIED:
-            # New reasons of a denied customer join the ones on record.
+            # New reasons of a denied customer join the ones on record. Staff re-running the
+            # checks of a customer whose every reason has been cleared, with a clean answer,
+            # takes them to VERIFIED: the "re-screen" way out besides accepting by hand.
             state = FindingState.ACTIVE
-            outcome = Outcome.DENIED if found else Outcome.NO_CHANGE
+            clean = (
+                trigger == Trigger.MANUAL
+                and not customer.findings.filter(state__in=DENYING).exists()
+                and not (result and result.decision != credit.PASS)
+            )
+            outcome = Outcome.DENIED if found else Outcome.PASSED if clean else Outcome.NO_CHANGE
         elif decides and found:
             state, outcome = FindingState.ACTIVE, Outcome.DENIED
         elif decides and (open_reviews or (result and result.decision == credit.ERROR)):

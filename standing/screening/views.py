@@ -8,10 +8,12 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standing.accounts.scoping import STAFF, SYSTEM, acting, get_scoped
+from standing.core.csvimport import CsvFileError, ImportRefused
 from standing.core.errors import DomainError
 from standing.core.http import redirect_back
 from standing.customers.models import Customer, CustomerStatus
@@ -19,7 +21,7 @@ from standing.customers.search import search
 
 from . import denylist as deny
 from . import services
-from .forms import DeniedFilterForm, DenyEntryForm, RegistrationForm
+from .forms import DeniedFilterForm, DenyEntryForm, NewCustomerForm, RegistrationForm
 from .models import (
     DENYING,
     DenyEntry,
@@ -53,6 +55,30 @@ def register_done(request):
     return render(request, "screening/register_done.html")
 
 
+@login_required
+def new_customer(request):
+    """ "Kunde anlegen" for staff: screened like a registration, or taken over as it is."""
+    actor = acting(request, *STAFF)
+    form = NewCustomerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        intake = values.pop("intake")
+        try:
+            customer = services.create_by_staff(actor, values, intake)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Customer %(number)s created: %(status)s.")
+                % {"number": customer.number, "status": customer.get_status_display()},
+            )
+            return redirect(customer.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "screening/new_customer.html", {"form": form}, status=status)
+
+
 # --- "Abgelehnte Kund:innen" and the review list -------------------------------------------
 
 
@@ -70,6 +96,31 @@ def review_customers(kind=""):
     return Customer.objects.filter(waiting).annotate(
         held=Exists(held.filter(customer=OuterRef("pk")))
     )
+
+
+def review_waiting(actor):
+    """The start page's section: customers with hits to review or held for a person."""
+    return {
+        "title": _("To review"),
+        "count": review_customers().count(),
+        "url": reverse("screening:denied") + "?tab=review",
+        "empty": _("No hits to review."),
+    }
+
+
+def denied_waiting(actor):
+    """The start page's section: denied customers waiting for a decision."""
+    denied = Customer.objects.filter(status=CustomerStatus.DENIED)
+    return {
+        "title": _("Denied customers to decide"),
+        "count": denied.count(),
+        "url": reverse("screening:denied"),
+        "rows": [
+            (f"{c.number} {c.full_name}", c.get_absolute_url(), "")
+            for c in denied.order_by("-updated_at", "-id")[:5]
+        ],
+        "empty": _("No denied customers."),
+    }
 
 
 @login_required
@@ -146,13 +197,36 @@ def confirm(request, finding_id):
 
 
 @login_required
-def denylist(request):
+def denylist(request, import_report=None, status=200):
     acting(request, *STAFF)
     q = request.GET.get("q", "")[:200]
     entries = deny.search_entries(DenyEntry.objects.all(), q)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     template = "screening/denylist.html#results" if request.htmx else "screening/denylist.html"
-    return render(request, template, {"page": page, "q": q})
+    context = {"page": page, "q": q, "columns": ",".join(deny.COLUMNS)}
+    return render(request, template, {**context, "import_report": import_report}, status=status)
+
+
+@login_required
+def denylist_import(request):
+    """The CSV import as an upload; the line report is shown on the deny-list page."""
+    actor = acting(request, *STAFF)
+    if request.method != "POST":
+        # The report page's own links (paging, search) lead back to the list.
+        query = request.GET.urlencode()
+        return redirect(reverse("screening:denylist") + (f"?{query}" if query else ""))
+    upload = request.FILES.get("file")
+    if upload is None:
+        report = {"file": _("No file"), "problems": [_("Choose a CSV file to import.")]}
+        return denylist(request, report, status=400)
+    try:
+        report = deny.DenyListImport(actor).apply(upload.file)
+    except ImportRefused as refused:
+        problems = [str(p) for p in refused.report.problems]
+        return denylist(request, {"file": upload.name, "problems": problems}, status=400)
+    except CsvFileError as error:
+        return denylist(request, {"file": upload.name, "problems": [str(error)]}, status=400)
+    return denylist(request, {"file": upload.name, "count": report.applied, "problems": []})
 
 
 @login_required

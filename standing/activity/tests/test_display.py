@@ -42,3 +42,12 @@ def test_customer_status_change_on_the_card_reads_as_labels(client, admin_user, 
     activity = html.split('id="activity-list"', 1)[1].split("</ul>", 1)[0]
     assert "<del>Ausstehend</del></td><td>Abgelehnt" in activity
     assert ">PLZ</td>" in activity and "postal_code" not in activity and "pending" not in activity
+
+
+def test_the_log_names_people_not_logins(client, admin_user, support_user, customer):
+    support_user.first_name, support_user.last_name = "Jonas", "Becker"
+    support_user.save()
+    client.force_login(admin_user)
+    html = client.get(customer.get_absolute_url()).content.decode()
+    activity = html.split('id="activity-list"', 1)[1].split("</ul>", 1)[0]
+    assert "· Jonas Becker" in activity and "· support" not in activity

@@ -147,3 +147,18 @@ def test_cost_type_settings(client, admin_user, support_user, deposit):
     client.force_login(support_user)
     assert client.post("/billing/cost-groups/", {"name": "Y"}).status_code == 403
     assert client.post("/billing/cost-types/", {"code": "y", "name": "Y"}).status_code == 403
+
+
+def test_letter_shows_iban_in_groups_and_the_phone_readable(
+    customer, deposit, support, settings, django_capture_on_commit_callbacks
+):
+    settings.COMPANY = {
+        **settings.COMPANY,
+        "iban": "DE89370400440532013000",
+        "phone": "+49301234567",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = _issue(customer, "invoice", deposit, support, amount="10.00")
+    doc.refresh_from_db()
+    raw = doc.pdf.read()
+    assert b"DE89 3704 0044 0532 0130 00" in raw and b"+49 30 1234567" in raw

@@ -45,7 +45,7 @@ def test_imports_every_kind_once(legacy_file, customer_factory, support_user, ca
         f"{c.number},2024-01-10,2024-01-24,missing_documents,wmaurer,",
     )
     run(path)
-    assert "3 block(s) imported, 0 skipped" in capsys.readouterr().out
+    assert "3 block(s) imported, 0 already there, 0 not imported" in capsys.readouterr().out
     deferral = Block.objects.get(customer=a)
     assert deferral.starts_at == berlin(2026, 11, 1) and deferral.ends_at == berlin(2027, 1, 1)
     assert deferral.status == BlockStatus.ACTIVE and deferral.staff == support_user
@@ -58,7 +58,7 @@ def test_imports_every_kind_once(legacy_file, customer_factory, support_user, ca
     assert ActivityRecord.objects.filter(action="block.imported", actor=None).count() == 3
 
     run(path)
-    assert "0 block(s) imported, 3 skipped" in capsys.readouterr().out
+    assert "0 block(s) imported, 3 already there" in capsys.readouterr().out
     assert Block.objects.count() == 3
     assert ActivityRecord.objects.filter(action="block.imported").count() == 3
 
@@ -82,9 +82,12 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_reported(
     with pytest.raises(CommandError) as error:
         run(path)
     assert "nothing was imported" in str(error.value)
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
+    err = captured.err
+    # An unknown customer alone is not malformed: reported, but it does not refuse the file.
+    assert "line 3: not imported, unknown customer number 'K-999999'" in captured.out
+    assert "line 3:" not in err
     for line, needle in [
-        (3, "unknown customer number 'K-999999'"),
         (4, "'since' is not an ISO date"),
         (5, "'until' lies before 'since'"),
         (6, "unknown reason 'gibtsnicht'"),
@@ -101,7 +104,7 @@ def test_a_bad_row_imports_nothing_and_every_bad_row_is_reported(
 def test_dry_run_writes_nothing(legacy_file, customer, support_user, capsys):
     path = legacy_file(f"{customer.number},2026-11-01,,other,support,Notiz")
     run(path, "--dry-run")
-    assert "1 block(s) would be imported" in capsys.readouterr().out
+    assert "dry run: 1 block(s) would be imported" in capsys.readouterr().out
     assert not Block.objects.exists()
     bad = legacy_file(f"{customer.number},2026-11-01,,nonsense,support,Notiz")
     with pytest.raises(CommandError):
@@ -192,3 +195,47 @@ def test_an_imported_block_blocks_and_can_be_lifted(legacy_file, customer, suppo
     block = Block.objects.get()
     lifted = api.post(f"/customers/{customer.number}/blocks/{block.pk}/lift", {"reason": "alt"})
     assert lifted.status_code == 200
+
+
+def test_unknown_customers_are_reported_and_skipped_the_rest_imported(
+    legacy_file, customer_factory, support_user, capsys
+):
+    kept = customer_factory()
+    path = legacy_file(
+        f"{kept.number},2026-11-01,,other,support,bleibt",
+        "K-GONE01,2026-11-01,,other,support,Kunde gibt es nicht mehr",
+        "K-GONE02,2026-11-02,,missing_data,support,",
+    )
+    run(path)
+    out = capsys.readouterr().out
+    assert "line 3: not imported, unknown customer number 'K-GONE01'" in out
+    assert "line 4: not imported, unknown customer number 'K-GONE02'" in out
+    assert "1 block(s) imported, 0 already there, 2 not imported (unknown customer number)" in out
+    assert list(Block.objects.values_list("customer", flat=True)) == [kept.pk]
+
+
+def test_unknown_customer_with_a_bad_date_is_still_malformed(
+    legacy_file, customer_factory, support_user, capsys
+):
+    kept = customer_factory()
+    path = legacy_file(
+        f"{kept.number},2026-11-01,,other,support,ok", "K-GONE01,01.11.2026,,other,support,"
+    )
+    with pytest.raises(CommandError):
+        run(path)
+    err = capsys.readouterr().err
+    assert "line 3: 'since' is not an ISO date" in err and "unknown customer number" in err
+    assert not Block.objects.exists()
+
+
+def test_card_and_blocks_page_mark_taken_over_blocks(
+    legacy_file, customer_factory, support_user, client, settings
+):
+    settings.LANGUAGE_CODE = "de"
+    kept = customer_factory()
+    run(legacy_file(f"{kept.number},2026-11-01T08:30:00,,other,support,aus dem Altsystem"))
+    client.force_login(support_user)
+    card = client.get(kept.get_absolute_url()).content.decode()
+    assert ">Altsystem</span>" in card and "01.11.2026 08:30" in card
+    page = client.get("/blocks/").content.decode()
+    assert ">Altsystem</span>" in page and "01.11.2026 08:30" in page

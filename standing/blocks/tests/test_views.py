@@ -94,7 +94,7 @@ def test_block_dialog_shows_errors_and_changes_nothing(staff_client, customer, v
     assert f'id="id_{field}"' in page.content.decode()
     assert "invalid-feedback" in page.content.decode()
     fragment = staff_client.post(url, _form(**values), headers={"HX-Request": "true"})
-    assert fragment.status_code == 200 and "<nav" not in fragment.content.decode()
+    assert fragment.status_code == 400 and "<nav" not in fragment.content.decode()
     assert "invalid-feedback" in fragment.content.decode()
     assert not Block.objects.exists()
 

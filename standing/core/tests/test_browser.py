@@ -31,6 +31,8 @@ def test_login_search_edit_see_activity_switch_language(page, settings):
     page.fill("#id_username", "support")
     page.fill("#id_password", "Geheim-123")
     page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Übersicht")
+    page.locator("nav .nav-link", has_text="Kunden").click()
     expect(page.locator("h1")).to_have_text("Kunden")
 
     page.fill("input[name=q]", "schaefer")

@@ -40,3 +40,15 @@ def test_demo_prints_a_customer_login_that_works_by_number_and_by_email(db, clie
         response = client.post("/login/", {"username": name, "password": CUSTOMER_PASSWORD})
         assert response.status_code == 302, name
         assert client.get("/", follow=True).request["PATH_INFO"] == "/me/"
+
+
+def test_demo_says_where_mail_goes(db, settings, tmp_path):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(tmp_path / "mail")},
+        }
+    }
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert f"Mail: written as files to {tmp_path / 'mail'}" in out.getvalue()

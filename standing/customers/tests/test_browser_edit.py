@@ -32,13 +32,20 @@ def test_edit_with_an_error_shows_it_under_the_field_and_saves_nothing(page, set
     login(page, "support", "Geheim-123")
     page.goto(customer.get_absolute_url())
     page.click("#edit-button")
+    # The four mistakes of a first day: future birth date, IBAN typo, four-digit postal
+    # code, "abc" as a phone number. Each is said under its field, in German.
+    page.fill("#id_birth_date", "2099-01-01")
+    page.fill("#id_iban", "DE89370400440532013001")
     page.fill("#id_postal_code", "0410")
     page.fill("#id_phone", "abc")
     page.click("#masterdata-form button[type=submit]")
     form = page.locator("#masterdata-form")
-    expect(form.locator("#id_postal_code")).to_have_class(re.compile("is-invalid"))
-    expect(form.locator("#id_phone")).to_have_class(re.compile("is-invalid"))
-    expect(form.locator(".invalid-feedback")).to_have_count(2)
+    for field in ("birth_date", "iban", "postal_code", "phone"):
+        expect(form.locator(f"#id_{field}")).to_have_class(re.compile("is-invalid"))
+    expect(form.locator(".invalid-feedback")).to_have_count(4)
+    expect(form).to_contain_text("Prüfziffern")
+    page.fill("#id_birth_date", "1980-05-01")
+    page.fill("#id_iban", "DE89370400440532013000")
     assert Customer.objects.get(pk=customer.pk).postal_code == "04109"
     # Corrected, it saves and the card shows the new value.
     page.fill("#id_postal_code", "01067")

@@ -159,3 +159,37 @@ def test_list_pages_with_count(staff_client, customer_factory):
     assert "26 customers" in html and "1 / 2" in html and "page=2" in html
     second = staff_client.get("/customers/", {"page": 2}).content.decode()
     assert "2 / 2" in second and "page=1" in second
+
+
+def test_list_shows_the_block_and_the_blocked_filter_keeps_it(
+    staff_client, customer_factory, support, settings
+):
+    from standing.blocks import services as blocks
+
+    settings.LANGUAGE_CODE = "de"
+    blocked = customer_factory(last_name="Gesperrt")
+    free = customer_factory(last_name="Frei")
+    blocks.block_customer(blocked, support, reason="missing_data", duration="5d")
+    html = staff_client.get("/customers/").content.decode()
+    row = html.split(blocked.number, 1)[1].split("</tr>", 1)[0]
+    assert "gesperrt bis" in row and "bi-lock-fill" in row
+    assert "gesperrt" not in html.split(free.number, 1)[1].split("</tr>", 1)[0]
+    filtered = staff_client.get("/customers/", {"blocked": "1"}).content.decode()
+    assert blocked.number in filtered and free.number not in filtered
+    assert "gesperrt bis" in filtered
+
+
+def test_deleted_customer_card_offers_no_edit_and_no_block(staff_client, customer, support):
+    from standing.customers.lifecycle import transition
+    from standing.customers.models import CustomerStatus
+
+    transition(customer, CustomerStatus.DELETED, support)
+    html = staff_client.get(customer.get_absolute_url()).content.decode()
+    assert 'id="edit-button"' not in html and 'id="block-button"' not in html
+    from standing.customers.forms import MasterDataForm
+
+    data = {k: v for k, v in MasterDataForm(instance=customer).initial.items() if v is not None}
+    response = staff_client.post(f"/customers/{customer.number}/edit/", {**data, "city": "Ulm"})
+    assert response.status_code == 400 and "is deleted" in response.content.decode()
+    customer.refresh_from_db()
+    assert customer.city == "Berlin"

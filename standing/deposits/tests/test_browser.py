@@ -20,7 +20,7 @@ def test_deposit_offer_paid_on_sandbox_page_verifies(page, live_server, customer
     page.fill("#id_username", "agent")
     page.fill("#id_password", "agent-pw-2026")
     page.locator("form button.btn-primary").click()
-    page.wait_for_url(f"{live_server.url}/customers/")
+    page.wait_for_selector("#overview")  # staff land on the start page
 
     page.goto(f"{live_server.url}/customers/{customer.number}/")
     page.click("#offer-button")
@@ -44,3 +44,35 @@ def test_deposit_offer_paid_on_sandbox_page_verifies(page, live_server, customer
     documents = page.locator("#billing-documents")
     expect(documents).to_contain_text("QU-")
     expect(documents.locator("a[href$='/pdf/']")).to_have_count(1)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_deposit_dialog_from_the_denied_list_returns_to_the_list(
+    page, live_server, customer_factory
+):
+    from standing.deposits.models import DepositOffer
+
+    User.objects.create_user("agent", password="agent-pw-2026", role=Role.SUPPORT)
+    customer = customer_factory(first_name="Dora", last_name="Denied")
+    transition(customer, CustomerStatus.DENIED, None)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "agent")
+    page.fill("#id_password", "agent-pw-2026")
+    page.locator("form button.btn-primary").click()
+
+    page.goto(f"{live_server.url}/denied/?q=Denied")
+    row = page.locator("#denied-table tbody tr", has_text=customer.number)
+    offer = row.locator("[data-action=offer]")
+    expect(offer).to_have_text("Kaution anbieten")  # labelled, in the browser's German
+    offer.click()
+    form = page.locator("#dialog #offer-form")
+    expect(form).to_be_visible()
+    form.locator("#id_amount").fill("0")
+    form.locator("#offer-submit").click()
+    expect(page.locator("#dialog #offer-form .invalid-feedback")).to_be_visible()
+    page.locator("#dialog #id_amount").fill("80.00")
+    page.locator("#dialog #offer-submit").click()
+    page.wait_for_url(f"{live_server.url}/denied/?q=Denied")
+    expect(page.locator("#messages .alert-success")).to_be_visible()
+    assert DepositOffer.objects.get().customer == customer

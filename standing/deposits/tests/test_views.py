@@ -41,7 +41,7 @@ def test_offer_dialog_htmx(staff, denied):
         {"amount": "0", "billing_step": "receipt", "cost_type": "deposit"},
         headers={"HX-Request": "true"},
     )
-    assert bad.status_code == 200 and "invalid-feedback" in bad.content.decode()
+    assert bad.status_code == 400 and "invalid-feedback" in bad.content.decode()
     assert not DepositOffer.objects.exists()
     good = staff.post(
         url,
@@ -123,3 +123,21 @@ def test_settings_section_shows_verified_actions(client, admin_user, settings):
     html = client.get("/settings/").content.decode()
     assert 'id="verified-actions"' in html and 'id="cost-types"' in html
     assert "Welcome email" in html or "Willkommens" in html
+
+
+def test_offer_from_the_denied_list_returns_to_the_list(staff, denied):
+    url = f"/customers/{denied.number}/deposit-offer/"
+    dialog = staff.get(
+        url,
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/denied/?q=Denied"},
+    ).content.decode()
+    assert 'name="next" value="/denied/?q=Denied"' in dialog
+    body = {"amount": "50", "billing_step": "none", "cost_type": "deposit"}
+    good = staff.post(url, {**body, "next": "/denied/?q=Denied"}, headers={"HX-Request": "true"})
+    assert good.status_code == 204 and good["HX-Redirect"] == "/denied/?q=Denied"
+    # Another site is never a target.
+    DepositOffer.objects.all().delete()
+    evil = staff.post(
+        url, {**body, "next": "https://evil.example/"}, headers={"HX-Request": "true"}
+    )
+    assert evil["HX-Redirect"] == denied.get_absolute_url()

@@ -141,3 +141,25 @@ def test_ids_beyond_64_bits_are_not_found(login, support_user):
     assert client.post(f"/rentals/damages/{huge}/waived/").status_code == 404
     assert client.post(f"/rentals/vouchers/{huge}/redeem/").status_code == 404
     assert client.get("/orders/", {"vendor": str(huge)}).status_code == 200
+
+
+def test_reload_price_asks_first_with_old_and_new_price(
+    login, support_user, rental, customer, vendor1
+):
+    client = login(support_user)
+    missing = client.get(
+        f"/rentals/items/{rental.pk}/reload-price/", headers={"HX-Request": "true"}
+    )
+    assert 'id="reload-problem"' in missing.content.decode()
+    Product.objects.create(
+        vendor=vendor1, sku="CAR-S", name="Kleinwagen", kind="rental", list_price="59.00"
+    )
+    dialog = client.get(
+        f"/rentals/items/{rental.pk}/reload-price/", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "€300.00" in dialog and "€59.00" in dialog and 'id="order-unchanged"' in dialog
+    assert f"{rental.order.number} keeps its amount of €{rental.order.amount:,.2f}" in dialog
+    rental.refresh_from_db()
+    assert rental.price == Decimal("300.00")  # asking changes nothing
+    card = client.get(customer.get_absolute_url()).content.decode()
+    assert f'hx-get="/rentals/items/{rental.pk}/reload-price/"' in card

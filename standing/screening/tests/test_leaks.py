@@ -137,3 +137,33 @@ def test_public_registration_page_answers_neutrally(
     assert_clean(
         mail.outbox[0].body.replace("max.betrueger@gmail.com", "").replace("Ablehnung", "")
     )
+
+
+def test_staff_tokens_read_denial_reasons_on_the_card_and_no_one_else(
+    api_as,
+    admin_user,
+    support_user,
+    integration_user,
+    vendor1_user,
+    vendor1,
+    customer_factory,
+    listed,
+):
+    from standing.accounts.scoping import Actor
+    from standing.customers.models import CustomerVendor
+    from standing.screening import services as screening
+    from standing.screening.models import Trigger
+
+    customer = customer_factory(email=listed.email, last_name="Gelistet")
+    CustomerVendor.objects.get_or_create(customer=customer, vendor=vendor1)
+    screening.screen(customer, Actor.of(support_user), Trigger.REGISTRATION)
+    for user in (admin_user, support_user):
+        body = api_as(user).get(f"/customers/{customer.number}").json()
+        assert body["status"] == "denied"
+        assert {"reason": "denylist", "attribute": "email"}.items() <= body["denial_reasons"][
+            0
+        ].items()
+    for user in (integration_user, vendor1_user):
+        response = api_as(user).get(f"/customers/{customer.number}")
+        assert response.status_code == 200 and "denial_reasons" not in response.json()
+        assert "denylist" not in response.content.decode()

@@ -249,3 +249,80 @@ def test_reasons_read_in_german_for_german_staff(
     assert "Bonität: Score 312 &lt; 400" in html
     assert "Abgelehnt-Liste: Name + Geburtsdatum" in html
     assert "credit: score" not in html and "denylist:" not in html
+
+
+def test_denied_list_buttons_are_labelled(staff_client, denied):
+    html = staff_client.get("/denied/").content.decode()
+    row = html.split(denied.number, 1)[1].split("</tr>", 1)[0]
+    for label in ("Offer deposit", "Accept", "Delete", "Card"):
+        assert f"</i> {label}</" in row, label
+    assert "onsubmit" not in row and "data-confirm=" in row
+
+
+def test_after_the_only_hit_is_cleared_a_clean_rerun_verifies(
+    staff_client, customer_factory, listed, support
+):
+    from standing.customers.models import CustomerStatus
+    from standing.screening.models import FindingState
+
+    customer = customer_factory(
+        first_name="Erika", last_name="Sauber", birth_date=date(1985, 1, 1), email=listed.email
+    )
+    services.screen(customer, support, Trigger.REGISTRATION)
+    customer.refresh_from_db()
+    assert customer.status == CustomerStatus.DENIED
+    (finding,) = customer.findings.filter(state=FindingState.ACTIVE)
+    services.clear_finding(finding, support)
+    card = staff_client.get(customer.get_absolute_url()).content.decode()
+    assert 'id="no-reason-left"' in card
+    staff_client.post(f"/screening/{customer.number}/rerun/", {})
+    customer.refresh_from_db()
+    assert customer.status == CustomerStatus.VERIFIED
+    assert (
+        'id="no-reason-left"' not in staff_client.get(customer.get_absolute_url()).content.decode()
+    )
+
+
+def test_rerun_of_a_customer_still_denied_for_credit_changes_nothing(
+    staff_client, customer_factory, support
+):
+    from standing.customers.models import CustomerStatus
+
+    poor = customer_factory(last_name="Ablehnung", birth_date=date(1990, 1, 1))
+    services.screen(poor, support, Trigger.REGISTRATION)
+    services.screen(poor, support, Trigger.MANUAL)
+    poor.refresh_from_db()
+    assert poor.status == CustomerStatus.DENIED
+
+
+def test_denylist_csv_upload_imports_and_reports_on_the_page(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from standing.screening.denylist import COLUMNS
+    from standing.screening.models import DenyEntry
+
+    header = ",".join(COLUMNS)
+    good = f"{header}\nErika,Muster,1980-01-02,erika@example.org,,,,,,,,Testeintrag\n"
+    response = staff_client.post(
+        "/denylist/import/", {"file": SimpleUploadedFile("liste.csv", good.encode("utf-8-sig"))}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="import-report"' in html
+    assert "liste.csv: 1 entry imported" in html and DenyEntry.objects.count() == 1
+
+    bad = f"{header}\nMax,Muster,02.01.1980,,,,,,,,,\nEva,Muster,1980-01-02,kein-at,,,,,,,,\n"
+    response = staff_client.post(
+        "/denylist/import/", {"file": SimpleUploadedFile("fehler.csv", bad.encode())}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "nothing was imported" in html
+    assert "line 2: birth_date" in html and "line 3: email" in html
+    assert DenyEntry.objects.count() == 1
+
+    assert staff_client.post("/denylist/import/", {}).status_code == 400
+    assert staff_client.get("/denylist/import/?page=2")["Location"] == "/denylist/?page=2"
+
+
+def test_denylist_import_is_for_staff_only(client, vendor1_user):
+    client.force_login(vendor1_user)
+    assert client.post("/denylist/import/", {}).status_code == 403

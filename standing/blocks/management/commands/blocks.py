@@ -27,21 +27,29 @@ class Command(BaseCommand):
             self.import_legacy(options["file"], options["dry_run"])
 
     def import_legacy(self, path, dry_run):
+        legacy = LegacyBlocks()
         try:
-            report = run_command(self, LegacyBlocks(), path, dry_run=dry_run)
+            report = run_command(self, legacy, path, dry_run=dry_run)
+        except CommandError:
+            # A refused file still names the rows of unknown customers (they are not errors).
+            for line, why in getattr(legacy, "unmatched", []):
+                self.stdout.write(f"line {line}: not imported, {why}")
+            raise
         except IntegrityError:
             raise CommandError(
                 "Another import wrote some of these rows meanwhile; nothing was imported. "
                 "Run it again to import the rest."
             ) from None
+        for line, why in legacy.unmatched:
+            self.stdout.write(f"line {line}: not imported, {why}")
+        counts = (
+            f"{len(report.skipped)} already there, "
+            f"{len(legacy.unmatched)} not imported (unknown customer number)"
+        )
         if dry_run:
             self.stdout.write(
                 f"dry run: {report.valid} block(s) would be imported, "
-                f"{len(report.skipped)} skipped; nothing was written."
+                f"{counts}; nothing was written."
             )
             return
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{report.applied} block(s) imported, {len(report.skipped)} skipped."
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(f"{report.applied} block(s) imported, {counts}."))

@@ -91,3 +91,17 @@ function applyShowWhen(root) {
 }
 document.addEventListener("DOMContentLoaded", () => applyShowWhen(document));
 document.addEventListener("htmx:load", (event) => applyShowWhen(event.detail.elt));
+
+// A form with data-confirm asks before it is sent (no inline handlers: CSP allows none).
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+// A select with data-autosubmit sends its form when changed (the language switch).
+document.addEventListener("change", (event) => {
+  if (event.target.matches && event.target.matches("[data-autosubmit]")) event.target.form.submit();
+});

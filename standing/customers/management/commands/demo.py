@@ -217,6 +217,19 @@ CUSTOMERS = 320
 CUSTOMER_PASSWORD = "kunde-demo"
 
 
+def mail_destination():
+    """Where the installation's mail goes, in words for the person who runs it."""
+    mailer = settings.MAILERS["default"]
+    backend, options = mailer["BACKEND"], mailer.get("OPTIONS", {})
+    if "filebased" in backend:
+        return f"written as files to {options.get('file_path')} (nothing is sent)"
+    if "console" in backend:
+        return "printed by the worker (nothing is sent)"
+    if "smtp" in backend:
+        return f"sent through {options.get('host')}:{options.get('port')}"
+    return f"handled by {backend}"
+
+
 class Command(BaseCommand):
     help = "Load demo data (idempotent); print the logins and an API token of each role."
 
@@ -275,6 +288,7 @@ class Command(BaseCommand):
                 f"  Customer login for {settings.SITE_URL}/me/: {portal.number} or "
                 f"{portal.email}, password {CUSTOMER_PASSWORD}"
             )
+        self.stdout.write(f"Mail: {mail_destination()}")
 
     @staticmethod
     def customer_login():
