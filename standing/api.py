@@ -3,10 +3,13 @@ always answer ``{"detail": …}`` with a 4xx status a person can act on."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -100,6 +103,16 @@ api = StandingAPI(
     urls_namespace="api",
     auth=[BearerToken(), Session()],
     docs_url="/docs",
+    # Swagger UI starts itself with an inline script and styles itself inline: the docs page
+    # (and only it) allows that, and loads its files from this site or its CDN.
+    docs_decorator=csp_override(
+        {
+            **settings.SECURE_CSP,
+            "script-src": [CSP.SELF, CSP.UNSAFE_INLINE, "https://cdn.jsdelivr.net"],
+            "style-src": [CSP.SELF, CSP.UNSAFE_INLINE, "https://cdn.jsdelivr.net"],
+            "img-src": [CSP.SELF, "data:", "https://django-ninja.dev"],
+        }
+    ),
 )
 
 
