@@ -245,7 +245,7 @@ def test_every_api_operation_for_every_persona(world, vendor1, vendor2):
         headers = {}
         if user is not None:
             headers["Authorization"] = f"Bearer {ApiToken.issue(user)[1]}"
-        for template, method, operation in api_operations():
+        for template, method, _operation in api_operations():
             if sees_all and method != "get":
                 continue  # staff may change vendor2's records; that is not a leak
             path = "/api/v1" + fill(template, "", world)
