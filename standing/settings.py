@@ -268,6 +268,9 @@ AUTO_ACTIVATE_VERIFIED = envbool("AUTO_ACTIVATE_VERIFIED", False)
 SCREENING_CREDIT_PROVIDER = env(
     "SCREENING_CREDIT_PROVIDER", "rules" if envbool("SECURE") else "sandbox"
 )
+# A second identical submission (deposit offer, block) within this many seconds is the same
+# one, answered with what the first made (standing/core/locks.py).
+DOUBLE_SUBMIT_SECONDS = envint("DOUBLE_SUBMIT_SECONDS", 10)
 # A registration repeating a customer registered within this many days (same email, or same
 # name and birth date) is answered with that customer instead of screening a new record.
 REGISTRATION_REPEAT_DAYS = envint("REGISTRATION_REPEAT_DAYS", 90)
