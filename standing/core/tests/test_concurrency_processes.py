@@ -98,6 +98,9 @@ def paypal(settings):
     fake.stop()
 
 
+# The fake PayPal server runs in a thread of this process; the forked children only use the
+# database and HTTP, so fork's warning about threads does not apply.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_the_same_paypal_webhook_twice_at_once(denied, support, paypal):
     offer = deposits.offer_deposit(denied, support, Decimal("150.00"), "none", "deposit", True)
     link = offer.payment_link
