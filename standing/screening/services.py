@@ -50,17 +50,36 @@ def repeated_registration(values: dict):
     birth date, registered within ``REGISTRATION_REPEAT_DAYS``. Answering a repeat with that
     customer (not a fresh, freshly screened record) is what keeps a client from finding out by
     trial which attribute tripped the check (SPEC §2)."""
-    values = clean_master_data(dict(values))
+    email, name, birth_date = _identity(values)
     since = timezone.now() - timedelta(days=settings.REGISTRATION_REPEAT_DAYS)
     same = Q()
-    if email := (values.get("email") or "").strip().lower():
+    if email:
         same |= Q(email_key=email)
-    name = search_key(f"{values.get('last_name', '')} {values.get('first_name', '')} ")
-    if name.strip() and values.get("birth_date"):
-        same |= Q(search_name=name, birth_date=values["birth_date"])
+    if name.strip() and birth_date:
+        same |= Q(search_name=name, birth_date=birth_date)
     if not same:
         return None
     return Customer.objects.filter(same, created_at__gte=since).order_by("created_at", "pk").first()
+
+
+def _identity(values):
+    values = clean_master_data(dict(values))
+    email = (values.get("email") or "").strip().lower()
+    name = search_key(f"{values.get('last_name', '')} {values.get('first_name', '')} ")
+    return email, name, values.get("birth_date")
+
+
+def same_person(customer, values) -> bool:
+    """Whether ``values`` carry all of the customer's identity: email, name and birth date.
+    Only then does a vendor's registration link the vendor to an existing customer (and let
+    it read the card): an email alone, or a name and birth date alone, may be guessed."""
+    email, name, birth_date = _identity(values)
+    return (
+        bool(email)
+        and customer.email_key == email
+        and customer.search_name == name
+        and customer.birth_date == birth_date
+    )
 
 
 def register(actor, values: dict, initial_payment: dict | None = None) -> Customer:
@@ -71,7 +90,7 @@ def register(actor, values: dict, initial_payment: dict | None = None) -> Custom
     with transaction.atomic():
         vendor = Vendor.objects.get(pk=actor.vendor_id) if actor.vendor_id else None
         if (existing := repeated_registration(values)) is not None:
-            if vendor is not None:
+            if vendor is not None and same_person(existing, values):
                 link_vendor(existing, vendor)
             record(
                 existing,
