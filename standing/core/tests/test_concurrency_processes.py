@@ -29,7 +29,13 @@ from standing.payments.models import LinkStatus, WebhookEvent
 from standing.payments.tests.fake_paypal import GOOD_SIGNATURE, FakePayPal
 
 # serialized_rollback: the data the migrations made (cost types, reasons) survives the flush.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Threads of this process (the fake PayPal server, earlier tests' servers) are never used by
+# the forked children, which only use their own database connection and HTTP: fork's warning
+# about threads does not apply.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning"),
+]
 TIMEOUT = 60
 
 
@@ -98,9 +104,6 @@ def paypal(settings):
     fake.stop()
 
 
-# The fake PayPal server runs in a thread of this process; the forked children only use the
-# database and HTTP, so fork's warning about threads does not apply.
-@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_the_same_paypal_webhook_twice_at_once(denied, support, paypal):
     offer = deposits.offer_deposit(denied, support, Decimal("150.00"), "none", "deposit", True)
     link = offer.payment_link
