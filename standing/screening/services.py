@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from standing.accounts.models import Role, User
 from standing.activity.services import record
+from standing.core import locks
 from standing.core.errors import DomainError
+from standing.core.models import Sequence
 from standing.customers.lifecycle import transition
 from standing.customers.models import Customer, CustomerStatus
 from standing.customers.normalize import search_key
@@ -88,6 +90,9 @@ def register(actor, values: dict, initial_payment: dict | None = None) -> Custom
     A registration repeating a recent one (see ``repeated_registration``) is answered with
     that customer, unscreened and unchanged; staff see the attempt in the activity log."""
     with transaction.atomic():
+        # One registration after the other (the fast part only; screening runs afterwards),
+        # so the same person registering twice at once is still found as a repeat.
+        locks.lock(Sequence.objects.get_or_create(key="registrations")[0])
         vendor = Vendor.objects.get(pk=actor.vendor_id) if actor.vendor_id else None
         if (existing := repeated_registration(values)) is not None:
             if vendor is not None and same_person(existing, values):

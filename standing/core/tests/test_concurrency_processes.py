@@ -209,3 +209,32 @@ def test_block_and_lift_at_once(customer, support_user):
 
     outcomes = at_once(lift_new, lift_new)
     assert outcomes.count("lifted") == 1, outcomes
+
+
+def test_the_same_registration_twice_at_once_is_one_customer(integration_user, settings):
+    from standing.accounts.models import ApiToken
+    from standing.customers.models import Customer
+
+    settings.SCREENING_CREDIT_PROVIDER = "sandbox"
+    token = ApiToken.issue(integration_user)[1]
+    body = {
+        "first_name": "Jana",
+        "last_name": "Zweimal",
+        "birth_date": "1990-03-14",
+        "email": "jana.zweimal@example.de",
+        "phone": "0171 2345678",
+        "address": {"street": "Lindenstraße 5", "postal_code": "20095", "city": "Hamburg"},
+    }
+
+    def register():
+        response = Client().post(
+            "/api/v1/registrations",
+            body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        return response.status_code, response.json()["number"]
+
+    first, second = at_once(register, register)
+    assert first == second and first[0] == 201
+    assert Customer.objects.count() == 1
