@@ -3,10 +3,14 @@ always answer ``{"detail": …}`` with a 4xx status a person can act on."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -15,8 +19,51 @@ from ninja.security import APIKeyCookie, HttpBearer
 from standing.accounts.models import ApiToken, hash_token
 from standing.accounts.scoping import Actor
 from standing.core.errors import DomainError
+from standing.core.strict import BodyError, check_body
 
 LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+def token_user(request):
+    """The active user of the request's bearer token, or None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_token(raw.strip()), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    return token.user if token else None
+
+
+class StrictJsonMiddleware:
+    """The API reads only JSON objects: a body of another content type answers 415, one that
+    is not a JSON object 422, a string with a control character or a lone surrogate 422
+    (``core.strict.check_body``), in the language of the token's user (else the request's).
+    The API's own parser then reads the checked body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH"):
+            body = request.body
+            content_type = request.META.get("CONTENT_TYPE", "")
+            try:
+                if body:
+                    check_body(content_type, body)
+            except BodyError:
+                # Refused: now (only now) look up whose token it is, to answer in their language.
+                user = token_user(request)
+                language = getattr(user, "language", "") or translation.get_language()
+                with translation.override(language):
+                    try:
+                        check_body(content_type, body)
+                    except BodyError as error:
+                        return _detail(request, error.status, error.detail)
+        return self.get_response(request)
 
 
 class BearerToken(HttpBearer):
@@ -100,6 +147,16 @@ api = StandingAPI(
     urls_namespace="api",
     auth=[BearerToken(), Session()],
     docs_url="/docs",
+    # Swagger UI starts itself with an inline script and styles itself inline: the docs page
+    # (and only it) allows that, and loads its files from this site or its CDN.
+    docs_decorator=csp_override(
+        {
+            **settings.SECURE_CSP,
+            "script-src": [CSP.SELF, CSP.UNSAFE_INLINE, "https://cdn.jsdelivr.net"],
+            "style-src": [CSP.SELF, CSP.UNSAFE_INLINE, "https://cdn.jsdelivr.net"],
+            "img-src": [CSP.SELF, "data:", "https://django-ninja.dev"],
+        }
+    ),
 )
 
 
@@ -114,12 +171,47 @@ def on_validation_error(request, exc):
     return _detail(request, 422, " ".join(str(m) for m in exc.messages))
 
 
+# Pydantic's messages are English; these are the ones a client meets, as sentences in the
+# user's language (placeholders from the error's context). Others keep pydantic's text.
+SCHEMA_MESSAGES = {
+    "missing": gettext_lazy("This field is required."),
+    "string_too_long": gettext_lazy("At most %(max_length)s characters."),
+    "string_too_short": gettext_lazy("At least %(min_length)s characters."),
+    "greater_than_equal": gettext_lazy("At least %(ge)s."),
+    "greater_than": gettext_lazy("More than %(gt)s."),
+    "less_than_equal": gettext_lazy("At most %(le)s."),
+    "int_parsing": gettext_lazy("A whole number is needed."),
+    "int_type": gettext_lazy("A whole number is needed."),
+    "int_from_float": gettext_lazy("A whole number is needed."),
+    "bool_parsing": gettext_lazy("true or false is needed."),
+    "bool_type": gettext_lazy("true or false is needed."),
+    "string_type": gettext_lazy("Text is needed."),
+    "literal_error": gettext_lazy("One of: %(expected)s."),
+    "enum": gettext_lazy("One of: %(expected)s."),
+    "union_tag_invalid": gettext_lazy("Unknown kind %(tag)s; one of: %(expected_tags)s."),
+    "union_tag_not_found": gettext_lazy("The field %(discriminator)s is required."),
+    "model_attributes_type": gettext_lazy("An object ({…}) is needed."),
+    "dict_type": gettext_lazy("An object ({…}) is needed."),
+    "list_type": gettext_lazy("A list is needed."),
+}
+
+
+def schema_message(error):
+    template = SCHEMA_MESSAGES.get(error.get("type"))
+    if template is not None:
+        try:
+            return str(template) % {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+        except (KeyError, TypeError, ValueError):
+            pass
+    return str(error.get("msg", "")).removeprefix("Value error, ")
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request, exc):
     errors = [
         {
             "field": ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "payload")),
-            "message": e.get("msg", "").removeprefix("Value error, "),
+            "message": schema_message(e),
         }
         for e in exc.errors
     ]

@@ -14,4 +14,10 @@ def main():
     django.setup()
     # Records written by commands (demo, imports, ticks) use the business language.
     translation.activate(settings.LANGUAGE_CODE)
+    # Commands are written as in the README ("standing check-data"); Django's are check_data.
+    if len(sys.argv) > 1 and sys.argv[1] in ALIASES:
+        sys.argv[1] = ALIASES[sys.argv[1]]
     execute_from_command_line(sys.argv)
+
+
+ALIASES = {"check-data": "check_data"}

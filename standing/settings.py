@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -75,11 +76,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "standing.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "standing.core.middleware.StrictJsonMiddleware",
+    "standing.api.StrictJsonMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -88,6 +90,21 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Content-Security-Policy (Django's own): scripts and styles only from this site, or inline
+# with the request's nonce ({{ csp_nonce }}); no inline handlers or style attributes.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
 
 ROOT_URLCONF = "standing.urls"
 WSGI_APPLICATION = "standing.wsgi.application"
@@ -107,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "standing.core.context_processors.navigation",
             ],
         },
@@ -155,6 +173,22 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Standing <kundenservice@standing.example>")
+
+# argon2 first; PBKDF2 stays so that older hashes still verify and are upgraded on login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Login throttling (standing/accounts/throttle.py).
+LOGIN_FREE_FAILURES = envint("LOGIN_FREE_FAILURES", 3)
+LOGIN_MAX_DELAY = envint("LOGIN_MAX_DELAY", 60)
+LOGIN_LOCK_AFTER = envint("LOGIN_LOCK_AFTER", 10)
+LOGIN_ADDRESS_LOCK_AFTER = envint("LOGIN_ADDRESS_LOCK_AFTER", 50)
+LOGIN_LOCK_MINUTES = envint("LOGIN_LOCK_MINUTES", 15)
+# Staff and vendor sessions end sooner than customers' (SESSION_COOKIE_AGE, two weeks).
+STAFF_SESSION_SECONDS = envint("STAFF_SESSION_SECONDS", 8 * 3600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -242,6 +276,9 @@ AUTO_ACTIVATE_VERIFIED = envbool("AUTO_ACTIVATE_VERIFIED", False)
 SCREENING_CREDIT_PROVIDER = env(
     "SCREENING_CREDIT_PROVIDER", "rules" if envbool("SECURE") else "sandbox"
 )
+# A second identical submission (deposit offer, block) within this many seconds is the same
+# one, answered with what the first made (standing/core/locks.py).
+DOUBLE_SUBMIT_SECONDS = envint("DOUBLE_SUBMIT_SECONDS", 10)
 # A registration repeating a customer registered within this many days (same email, or same
 # name and birth date) is answered with that customer instead of screening a new record.
 REGISTRATION_REPEAT_DAYS = envint("REGISTRATION_REPEAT_DAYS", 90)

@@ -73,3 +73,17 @@ class ApiToken(models.Model):
     def revoke(self):
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one account name or one client address (``key``: "user:…" or
+    "ip:…"), whether or not such an account exists; see ``accounts.throttle``."""
+
+    key = models.CharField(max_length=200, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    # No attempt is checked before this moment (the growing delay, then the lock).
+    blocked_until = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.key}: {self.failures}"

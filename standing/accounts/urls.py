@@ -2,10 +2,17 @@ from django.contrib.auth import views as auth
 from django.urls import path
 
 from . import views
+from .login import ThrottledLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path(
+        "login/",
+        auth.LoginView.as_view(
+            template_name="accounts/login.html", authentication_form=ThrottledLoginForm
+        ),
+        name="login",
+    ),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path(
         "password/",

@@ -12,14 +12,16 @@ class ActivityRecord(models.Model):
     by signals (``QuerySet.update()`` and ``bulk_create()`` would bypass them).
     """
 
+    # PROTECT: a customer with history is never deleted with it (the log is append-only; a
+    # database trigger refuses UPDATE and DELETE, see ``activity.audit``).
     customer = models.ForeignKey(
         "customers.Customer",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="activity",
     )
-    # Null for the system (expiries, scheduled work).
+    # Null for the system (expiries, scheduled work), and once the acting user is deleted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -1,15 +1,18 @@
 from django.contrib import admin
 
+from standing.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import CostGroup, CostType, Document, DocumentLine
 
 
-class DocumentLineInline(admin.TabularInline):
+class DocumentLineInline(ReadOnlyInline):
     model = DocumentLine
-    extra = 0
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
+    """Invoices and receipts are numbered without gaps by law: never edited or deleted."""
+
     list_display = ["number", "kind", "customer", "gross_total", "issued_at", "paid_at"]
     list_filter = ["kind", "year"]
     search_fields = ["number", "customer__number"]

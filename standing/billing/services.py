@@ -102,7 +102,11 @@ def store_pdf(document: Document) -> Document:
     if document.pdf:
         return document
     document.pdf.save(f"{document.number}.pdf", ContentFile(render_document(document)), save=False)
-    Document.objects.filter(pk=document.pk, pdf="").update(pdf=document.pdf.name)
+    if not Document.objects.filter(pk=document.pk, pdf="").update(pdf=document.pdf.name):
+        # Stored meanwhile by another call (the task, a download): keep that one, and leave
+        # no second file without a record behind ('standing check-data' would report it).
+        document.pdf.storage.delete(document.pdf.name)
+        document.refresh_from_db(fields=["pdf"])
     return document
 
 

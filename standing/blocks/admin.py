@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from standing.core.admin import ReadOnlyAdmin
+
 from .models import Block, BlockReason
 
 
@@ -12,18 +14,9 @@ class BlockReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Block)
-class BlockAdmin(admin.ModelAdmin):
+class BlockAdmin(ReadOnlyAdmin):
     """Read-only: blocks change only through the services, which write the activity log."""
 
     list_display = ["customer", "reason", "staff", "starts_at", "ends_at", "status"]
     list_filter = ["status", "reason"]
     search_fields = ["customer__number", "customer__search_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

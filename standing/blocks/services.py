@@ -8,6 +8,7 @@ what *happened* to a block: a person lifted it, or the system wrote its expiry t
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from standing.accounts.models import STAFF_ROLES, User
 from standing.activity.services import record
-from standing.core import lifecycle, strict
+from standing.core import lifecycle, locks, strict
 from standing.core.errors import DomainError
 from standing.customers.models import CustomerStatus
 
@@ -283,6 +284,22 @@ def block_customer(
             errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    # One after the other per customer; the same block sent twice at once is made once.
+    locks.lock(customer)
+    same = Block.objects.filter(
+        customer=customer,
+        reason=found["reason"],
+        staff=found["staff"],
+        note=note,
+        lifted_at__isnull=True,
+    )
+    if found["ends_at"] is None:
+        same = same.filter(ends_at__isnull=True)
+    else:
+        window = timedelta(seconds=settings.DOUBLE_SUBMIT_SECONDS)
+        same = same.filter(ends_at__range=(found["ends_at"] - window, found["ends_at"] + window))
+    if (first := locks.twin(same, now, field="starts_at")) is not None:
+        return first
     block = Block.objects.create(
         customer=customer,
         reason=found["reason"],

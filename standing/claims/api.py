@@ -5,14 +5,16 @@ and vendor users read and act; other roles are refused (403)."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.paginator import Paginator
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from standing.accounts.scoping import BACK_OFFICE, get_scoped, require, scoped
-from standing.orders.api import IsoDate, Money
+from standing.core.strict import IsoDate, Money
 
 from . import services
 from .amounts import amounts_of
@@ -189,6 +191,10 @@ def claim_out(claim, actor, as_of, letters=None):
     }
 
 
+# Database ids are 64-bit: a larger number is refused before it reaches a query.
+ClaimId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
 @router.get("", response=ClaimPage)
 def list_claims(request, filters: Query[ClaimFilters]):
     """Claims as the board lists them (``q`` searches the order ID and the names)."""
@@ -260,13 +266,13 @@ def claim_detail(claim, actor):
     }
 
 
-@router.get("/{int:claim_id}", response=ClaimDetailOut)
-def get_claim(request, claim_id: int):
+@router.get("/{claim_id}", response=ClaimDetailOut)
+def get_claim(request, claim_id: ClaimId):
     return claim_detail(_claim(request, claim_id), request.actor)
 
 
-@router.post("/{int:claim_id}/{action}", response=ClaimDetailOut)
-def claim_action(request, claim_id: int, action: str, payload: ActionIn | None = None):
+@router.post("/{claim_id}/{action}", response=ClaimDetailOut)
+def claim_action(request, claim_id: ClaimId, action: str, payload: ActionIn | None = None):
     """``start_dunning``, ``cancel`` {reason}, ``approve``, ``block`` {reason}, ``release``,
     ``pause`` {until, reason}, ``comment`` {text, visibility}."""
     claim = _claim(request, claim_id)
@@ -274,7 +280,9 @@ def claim_action(request, claim_id: int, action: str, payload: ActionIn | None =
     actor = request.actor
     if action not in services.ACTIONS:
         raise HttpError(
-            404, f"Unknown action '{action[:40]}'; use one of: {', '.join(services.ACTIONS)}."
+            404,
+            _("Unknown action '%(action)s'; use one of: %(actions)s.")
+            % {"action": action[:40], "actions": ", ".join(services.ACTIONS)},
         )
     services.perform(claim, actor, action, payload.dict())
     return claim_detail(_claims(actor).get(pk=claim.pk), actor)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from standing.activity.services import record
 from standing.billing import services as billing
 from standing.billing.models import DEPOSIT_GROUP, CostType, DocumentKind
-from standing.core import lifecycle
+from standing.core import lifecycle, locks
 from standing.core.errors import DomainError
 from standing.core.money import format_money, parse_amount
 from standing.customers.lifecycle import allowed_transitions
@@ -160,9 +160,22 @@ def _withdraw_open(customer, actor):
 def offer_deposit(
     customer, actor, amount, billing_step, cost_type_code, payment_link=False, provider=None
 ):
-    """Offer a deposit to a denied customer; a previous open offer is withdrawn."""
+    """Offer a deposit to a denied customer; a previous open offer is withdrawn. The same
+    offer sent twice at once (a double submission) is made once."""
+    locks.lock(customer)
+    customer.refresh_from_db(fields=["status"])
     _require_status(customer, "offer")
     amount, cost_type = _clean_offer(amount, billing_step, cost_type_code)
+    same = DepositOffer.objects.filter(
+        customer=customer,
+        status=O.OFFERED,
+        amount=amount,
+        billing_step=billing_step,
+        cost_type=cost_type,
+        payment_link__isnull=not payment_link,
+    )
+    if (first := locks.twin(same, timezone.now())) is not None:
+        return first
     _withdraw_open(customer, actor)
     with translation.override(customer.language or settings.LANGUAGE_CODE):
         purpose = _("Deposit %(customer)s") % {"customer": customer.number}

@@ -1,18 +1,18 @@
 from django.contrib import admin
 
+from standing.core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Installment, Order, PaymentEvent
 
 
-class InstallmentInline(admin.TabularInline):
+class InstallmentInline(ReadOnlyInline):
     model = Installment
-    extra = 0
     # Amounts change only through payment events, so the invariants hold.
     readonly_fields = ["sequence", "due_date", "amount", "paid_amount", "state"]
-    can_delete = False
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdmin):
     list_display = ["number", "vendor", "customer", "amount", "paid_amount", "status"]
     list_filter = ["status", "vendor", "payment_method"]
     search_fields = ["number", "customer__number"]
@@ -21,9 +21,8 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentEvent)
-class PaymentEventAdmin(admin.ModelAdmin):
-    list_display = ["event_id", "order", "type", "date", "amount", "received_at"]
-    search_fields = ["event_id", "order__number"]
+class PaymentEventAdmin(ReadOnlyAdmin):
+    """A deleted event would leave its effect behind and free its id for a second delivery."""
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    list_display = ["event_id", "vendor", "order", "type", "date", "amount", "received_at"]
+    search_fields = ["event_id", "order__number"]

@@ -265,8 +265,12 @@ def _order_customer(actor, payload):
             repeated = screening.repeated_registration(values)
             if repeated is None or repeated.number != payload.customer:
                 raise
+            if not screening.same_person(repeated, values):
+                raise
     require(actor, *screening.REGISTRARS)
-    return screening.register(actor, values, initial_payment=payment)
+    registered = screening.register(actor, values, initial_payment=payment)
+    # A repeat the vendor may not reach (not all of the identity matched) is not found.
+    return services.customer_for_order(actor, registered.number)
 
 
 @router.get("", response=OrderPage)

@@ -13,6 +13,7 @@ from standing.accounts.scoping import get_scoped, not_found, scoped
 from standing.activity.services import record
 from standing.core.errors import DomainError
 from standing.core.money import format_money, parse_amount
+from standing.customers.models import Customer
 from standing.customers.normalize import search_key
 from standing.customers.services import link_vendor
 
@@ -67,8 +68,6 @@ def customer_for_order(actor, number):
     """The customer an order names, as far as ``actor`` may reach them. A vendor reaches only
     customers it already deals with; an unknown and another vendor's customer are refused
     alike (the numbers are sequential, the answer must not tell which exist)."""
-    from standing.customers.models import Customer
-
     customer = scoped(Customer.objects.all(), actor).filter(number=number).first()
     if customer is None:
         raise ValidationError({"customer": [str(not_found(Customer, number))]})

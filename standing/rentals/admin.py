@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from standing.core.admin import ReadOnlyAdmin
+
 from .models import DamageCase, Product, Voucher
 
 
@@ -10,11 +12,10 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(DamageCase)
-class DamageCaseAdmin(admin.ModelAdmin):
+class DamageCaseAdmin(ReadOnlyAdmin):
     list_display = ["date", "object_name", "customer", "amount", "status"]
-    readonly_fields = ["status"]
 
 
 @admin.register(Voucher)
-class VoucherAdmin(admin.ModelAdmin):
+class VoucherAdmin(ReadOnlyAdmin):
     list_display = ["code", "customer", "value", "percent", "valid_until", "redeemed_at"]

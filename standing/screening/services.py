@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from standing.accounts.models import Role, User
 from standing.activity.services import record
-from standing.core import lifecycle
+from standing.core import lifecycle, locks
+from standing.core.models import Sequence
 from standing.customers import outbox
 from standing.customers.lifecycle import taking_over_history, transition
 from standing.customers.models import Customer, CustomerStatus
@@ -53,14 +54,13 @@ def repeated_registration(values: dict):
     birth date, registered within ``REGISTRATION_REPEAT_DAYS``. Answering a repeat with that
     customer (not a fresh, freshly screened record) is what keeps a client from finding out by
     trial which attribute tripped the check (SPEC §2)."""
-    values = clean_master_data(dict(values))
+    email, name, birth_date = _identity(values)
     since = timezone.now() - timedelta(days=settings.REGISTRATION_REPEAT_DAYS)
     same = Q()
-    if email := (values.get("email") or "").strip().lower():
+    if email:
         same |= Q(email_key=email)
-    name = search_key(f"{values.get('last_name', '')} {values.get('first_name', '')} ")
-    if name.strip() and values.get("birth_date"):
-        same |= Q(search_name=name, birth_date=values["birth_date"])
+    if name.strip() and birth_date:
+        same |= Q(search_name=name, birth_date=birth_date)
     if not same:
         return None
     return Customer.objects.filter(same, created_at__gte=since).order_by("created_at", "pk").first()
@@ -139,15 +139,38 @@ def create_by_staff(actor, values: dict, intake: str) -> Customer:
     return customer
 
 
+def _identity(values):
+    values = clean_master_data(dict(values))
+    email = (values.get("email") or "").strip().lower()
+    name = search_key(f"{values.get('last_name', '')} {values.get('first_name', '')} ")
+    return email, name, values.get("birth_date")
+
+
+def same_person(customer, values) -> bool:
+    """Whether ``values`` carry all of the customer's identity: email, name and birth date.
+    Only then does a vendor's registration link the vendor to an existing customer (and let
+    it read the card): an email alone, or a name and birth date alone, may be guessed."""
+    email, name, birth_date = _identity(values)
+    return (
+        bool(email)
+        and customer.email_key == email
+        and customer.search_name == name
+        and customer.birth_date == birth_date
+    )
+
+
 def register(actor, values: dict, initial_payment: dict | None = None) -> Customer:
     """Create the customer in PENDING with a login ("Zugang"), then screen them at once.
 
     A registration repeating a recent one (see ``repeated_registration``) is answered with
     that customer, unscreened and unchanged; staff see the attempt in the activity log."""
     with transaction.atomic():
+        # One registration after the other (the fast part only; screening runs afterwards),
+        # so the same person registering twice at once is still found as a repeat.
+        locks.lock(Sequence.objects.get_or_create(key="registrations")[0])
         vendor = Vendor.objects.get(pk=actor.vendor_id) if actor.vendor_id else None
         if (existing := repeated_registration(values)) is not None:
-            if vendor is not None:
+            if vendor is not None and same_person(existing, values):
                 link_vendor(existing, vendor)
             record(
                 existing,

@@ -311,3 +311,35 @@ def test_block_until_out_of_range(admin, customer, until):
     )
     assert response.status_code == 422, response.content
     assert state() == before
+
+
+def test_refusals_are_sentences_in_the_token_users_language(admin, admin_user, customer):
+    admin_user.language = "de"
+    admin_user.save()
+    refused = raw(admin, "patch", f"/customers/{customer.number}", "x", "text/plain")
+    assert refused.status_code == 415
+    assert refused.json()["detail"].startswith("Die API liest nur JSON")
+    not_object = raw(admin, "patch", f"/customers/{customer.number}", "[]")
+    assert (
+        not_object.json()["detail"]
+        == "Der Inhalt muss ein JSON-Objekt ({…}) sein, nicht eine Liste."
+    )
+    control = admin.patch(f"/customers/{customer.number}", {"general_info": "a\x01"})
+    assert control.json()["detail"][0]["field"] == "general_info"
+    assert "Steuerzeichen" in control.json()["detail"][0]["message"]
+
+
+def test_schema_messages_are_sentences_in_the_users_language(admin, admin_user, customer):
+    admin_user.language = "de"
+    admin_user.save()
+    body = registration()
+    del body["first_name"]
+    body["last_name"] = "x" * 101
+    detail = admin.post("/registrations", body).json()["detail"]
+    messages = {error["field"]: error["message"] for error in detail}
+    assert messages["first_name"] == "Dieses Feld ist erforderlich."
+    assert messages["last_name"] == "Höchstens 100 Zeichen."
+    admin_user.language = "en"
+    admin_user.save()
+    detail = admin.post("/registrations", body).json()["detail"]
+    assert {e["field"]: e["message"] for e in detail}["last_name"] == "At most 100 characters."

@@ -167,3 +167,21 @@ def test_staff_page_of_an_order_number_two_vendors_use(
     assert page.status_code == 200 and order2.customer.number in page.content.decode()
     assert client.get("/orders/SHOP-1/").status_code == 404
     assert client.get("/orders/SHOP-1/?vendor=x").status_code == 404
+
+
+def test_an_email_alone_does_not_reach_the_customer(api_as, vendor1, shop1, theirs):
+    """The repeat is recognised (no new record), but a guessed email with other data is not
+    the customer's identity: no link, no order, the same answer as an unknown number."""
+    guess = registration_of(theirs, first_name="Falsch", birth_date="1999-09-09")
+    for body in (
+        order(vendor1, theirs.number, registration=guess),
+        order(vendor1, registration=guess),
+    ):
+        response = api_as(shop1).post("/orders", body)
+        assert response.status_code == 422, response.content
+        assert response.json()["detail"]["customer"] == [f"Customer {theirs.number} not found."]
+    assert Customer.objects.count() == 1 and not Order.objects.exists()
+    assert not CustomerVendor.objects.filter(customer=theirs, vendor=vendor1).exists()
+    answer = api_as(shop1).post("/registrations", guess)
+    assert answer.json() == {"number": theirs.number, "status": theirs.status}
+    assert api_as(shop1).get(f"/customers/{theirs.number}").status_code == 404
