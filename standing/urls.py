@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("standing.orders.urls")),
     path("blocks/", include("standing.blocks.urls")),
     path("", include("standing.screening.urls")),
+    path("duplicates/", include("standing.duplicates.urls")),
+    path("", include("standing.privacy.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -24,6 +24,11 @@ TRANSITIONS = {
     # A re-screening hit that staff confirm (new deny-list entries are never applied silently).
     (S.VERIFIED, S.DENIED): "denied_after_review",
     (S.ACTIVE, S.DENIED): "denied_after_review",
+    # Erasure of personal data ("Löschen" on the card) from any status (standing.privacy).
+    (S.VERIFIED, S.DELETED): "deleted",
+    (S.ACTIVE, S.DELETED): "deleted",
+    # The merged-away customer of a merge becomes a tombstone (standing.duplicates).
+    **{(s, S.MERGED): "merged" for s in (S.PENDING, S.VERIFIED, S.ACTIVE, S.DENIED)},
 }
 
 # Handlers other apps register for entering a status: {status: [fn(customer, actor)]}. They run

@@ -25,6 +25,10 @@ from standing.customers.normalize import search_key
 from standing.customers.search import customer_list
 from standing.customers.standing import filter_blocked
 
+# Cases other apps add: fn(sample customer) -> {name: callable}; a function may first prepare
+# what its cases need on the bench data (set-based, idempotent).
+BENCH_CASES = []
+
 
 class Command(BaseCommand):
     help = "Benchmark the customer list and search; results in var/bench/results.json."
@@ -58,6 +62,8 @@ class Command(BaseCommand):
             "search phone": lambda: list(customer_list(qs, q=sample.phone)[:25]),
             "search no hit": lambda: list(customer_list(qs, q="Zzyzxwq")[:25]),
         }
+        for extra in BENCH_CASES:
+            cases.update(extra(sample))
         results = {}
         for name, fn in cases.items():
             fn()  # warm caches

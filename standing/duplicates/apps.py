@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class DuplicatesConfig(AppConfig):
+    name = "standing.duplicates"
+    verbose_name = "Duplicates"
+
+    def ready(self):
+        from standing.accounts.models import Role
+        from standing.core.context_processors import NAVIGATION
+        from standing.core.management.commands.bench import BENCH_CASES
+        from standing.customers.models import Customer
+        from standing.customers.panels import Panel, register
+
+        from . import panels, services
+
+        post_save.connect(services.customer_saved, sender=Customer, dispatch_uid="duplicates")
+        staff = frozenset({Role.ADMIN, Role.SUPPORT})
+        register(Panel("duplicates", "duplicates/panel.html", panels.context, "main", 5, staff))
+        entry = (_("Duplicates"), "duplicates:list", set(staff))
+        if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
+            NAVIGATION.append(entry)
+        if services.bench_cases not in BENCH_CASES:
+            BENCH_CASES.append(services.bench_cases)

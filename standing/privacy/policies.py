@@ -1,0 +1,231 @@
+"""The record policies of the models that hang on a customer (``standing.customers.records``):
+what a merge moves, what the export writes, what the erasure deletes, anonymises or keeps for
+its retention period. Registered by this app's ``ready()`` for the apps that existed before it;
+an app added later registers its own in its ``ready()`` (see the README of this app).
+"""
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from standing.customers.records import (
+    DELETE,
+    DROP,
+    KEEP,
+    MOVE,
+    RETAIN,
+    UNIQUE,
+    Conflict,
+    RecordPolicy,
+    register,
+    register_erasure_blocker,
+)
+
+
+def both_blocked(survivor, other):
+    from standing.blocks.models import Block
+
+    now = timezone.now()
+    active = Block.objects.filter(Block.active_q(now), customer__in=[survivor, other])
+    if active.filter(customer=survivor).exists() and active.filter(customer=other).exists():
+        return [
+            Conflict(
+                _("Both customers are blocked; every block moves to %(number)s.")
+                % {"number": survivor.number}
+            )
+        ]
+    return []
+
+
+def two_open_offers(survivor, other):
+    from standing.deposits.models import DepositOffer, OfferStatus
+
+    open_offers = DepositOffer.objects.filter(
+        status=OfferStatus.OFFERED, customer__in=[survivor, other]
+    )
+    if open_offers.values("customer").distinct().count() == 2:
+        return [
+            Conflict(
+                _(
+                    "Both customers have an open deposit offer; a customer has one at a time. "
+                    "Withdraw one of them first."
+                ),
+                blocking=True,
+            )
+        ]
+    return []
+
+
+def payment_pending(customer):
+    from standing.payments.models import LinkStatus, PaymentLink
+
+    pending = PaymentLink.objects.filter(
+        customer=customer, status=LinkStatus.CREATED, expires_at__gt=timezone.now()
+    )
+    count = pending.count()
+    if count:
+        return _(
+            "%(count)d payment link(s) are still open, so a payment may yet arrive. Wait until "
+            "they are paid or expired (the last on %(date)s)."
+        ) % {
+            "count": count,
+            "date": timezone.localtime(max(pending.values_list("expires_at", flat=True))).date(),
+        }
+    return None
+
+
+def register_all():
+    L = gettext_lazy
+    register(
+        "activity.ActivityRecord",
+        "customer",
+        RecordPolicy(
+            L("activity records"),
+            export="activity",
+            evidence=Q(internal=True),
+            erase=DELETE,
+        ),
+    )
+    register(
+        "customers.Customer",
+        "merged_into",
+        RecordPolicy(L("earlier merged customer numbers"), erase=KEEP),
+    )
+    register(
+        "customers.CustomerVendor",
+        "customer",
+        RecordPolicy(
+            L("vendor links"), merge=UNIQUE, unique_with=("vendor",), export="vendors", erase=KEEP
+        ),
+    )
+    register("customers.Note", "customer", RecordPolicy(L("notes"), export="notes"))
+    register("customers.CustomerFile", "customer", RecordPolicy(L("documents"), export="files"))
+    register("customers.Message", "customer", RecordPolicy(L("messages"), export="messages"))
+    register(
+        "billing.Document",
+        "customer",
+        RecordPolicy(
+            L("Belege (invoices, receipts)"),
+            export="documents",
+            erase=RETAIN,
+            # The PDF shows the name and address: it goes, and is rendered again (from the
+            # pseudonymised customer) should it be needed while the Beleg is kept.
+            anonymise={"pdf": ""},
+            retention="voucher",
+            retention_date="issued_at",
+            export_related={"document_lines": ("billing.DocumentLine", "document__customer")},
+        ),
+    )
+    register(
+        "blocks.Block",
+        "customer",
+        RecordPolicy(L("blocks"), conflicts=both_blocked, export="blocks"),
+    )
+    register(
+        "deposits.DepositOffer",
+        "customer",
+        RecordPolicy(
+            L("deposit offers"),
+            conflicts=two_open_offers,
+            export="deposit_offers",
+            erase=RETAIN,
+            retention="voucher",
+            retention_date="created_at",
+        ),
+    )
+    register(
+        "deposits.VerifiedActionRun",
+        "customer",
+        RecordPolicy(
+            L("actions run on verification"),
+            merge=UNIQUE,
+            unique_with=("action",),
+            export="verified_actions",
+        ),
+    )
+    register("deposits.StaffTask", "customer", RecordPolicy(L("tasks"), export="tasks"))
+    register(
+        "orders.Order",
+        "customer",
+        RecordPolicy(
+            L("orders"),
+            export="orders",
+            erase=RETAIN,
+            retention="books",
+            retention_date="created_at",
+            export_related={
+                "order_items": ("orders.OrderItem", "order__customer"),
+                "installments": ("orders.Installment", "order__customer"),
+                "payment_events": ("orders.PaymentEvent", "order__customer"),
+            },
+        ),
+    )
+    register(
+        "payments.PaymentLink",
+        "customer",
+        RecordPolicy(
+            L("payment links"),
+            export="payment_links",
+            erase=RETAIN,
+            retention="voucher",
+            retention_date="created_at",
+        ),
+    )
+    register(
+        "rentals.DamageCase",
+        "customer",
+        RecordPolicy(
+            L("damage cases"),
+            export="damage_cases",
+            erase=RETAIN,
+            # What happened is told in the description, with names: it goes.
+            anonymise={"description": "–"},
+            retention="letters",
+            retention_date="date",
+        ),
+    )
+    register("rentals.Voucher", "customer", RecordPolicy(L("vouchers"), export="vouchers"))
+    register(
+        "screening.CustomerKeys",
+        "customer",
+        RecordPolicy(L("screening keys"), merge=DROP),
+    )
+    register(
+        "screening.Screening",
+        "customer",
+        RecordPolicy(L("screenings"), export="screenings", evidence=True),
+    )
+    register(
+        "screening.Finding",
+        "customer",
+        RecordPolicy(L("screening findings"), export="screening_findings", evidence=True),
+    )
+    register(
+        "screening.ClearedMatch",
+        "customer",
+        RecordPolicy(
+            L("cleared false positives"),
+            merge=UNIQUE,
+            unique_with=("entry",),
+            export="cleared_matches",
+            evidence=True,
+        ),
+    )
+    for fk in ("a", "b"):
+        register("duplicates.DuplicatePair", fk, RecordPolicy(L("duplicate suggestions"), DROP))
+    register(
+        "privacy.Erasure", "customer", RecordPolicy(L("erasure records"), merge=MOVE, erase=KEEP)
+    )
+    register(
+        "privacy.RetainedRecord",
+        "customer",
+        RecordPolicy(L("retained records"), merge=MOVE, erase=KEEP),
+    )
+    register("privacy.ExportRequest", "customer", RecordPolicy(L("export requests"), DROP))
+    register(
+        "privacy.EvidenceRestriction",
+        "customer",
+        RecordPolicy(L("legal restrictions of the export"), export="evidence_restrictions"),
+    )
+    register_erasure_blocker(payment_pending)
