@@ -76,12 +76,11 @@ def payment_pending(customer):
 
 
 def register_all():
-    L = gettext_lazy
     register(
         "activity.ActivityRecord",
         "customer",
         RecordPolicy(
-            L("activity records"),
+            gettext_lazy("activity records"),
             export="activity",
             evidence=Q(internal=True),
             erase=DELETE,
@@ -90,23 +89,33 @@ def register_all():
     register(
         "customers.Customer",
         "merged_into",
-        RecordPolicy(L("earlier merged customer numbers"), erase=KEEP),
+        RecordPolicy(gettext_lazy("earlier merged customer numbers"), erase=KEEP),
     )
     register(
         "customers.CustomerVendor",
         "customer",
         RecordPolicy(
-            L("vendor links"), merge=UNIQUE, unique_with=("vendor",), export="vendors", erase=KEEP
+            gettext_lazy("vendor links"),
+            merge=UNIQUE,
+            unique_with=("vendor",),
+            export="vendors",
+            erase=KEEP,
         ),
     )
-    register("customers.Note", "customer", RecordPolicy(L("notes"), export="notes"))
-    register("customers.CustomerFile", "customer", RecordPolicy(L("documents"), export="files"))
-    register("customers.Message", "customer", RecordPolicy(L("messages"), export="messages"))
+    register("customers.Note", "customer", RecordPolicy(gettext_lazy("notes"), export="notes"))
+    register(
+        "customers.CustomerFile",
+        "customer",
+        RecordPolicy(gettext_lazy("uploaded documents"), export="files"),
+    )
+    register(
+        "customers.Message", "customer", RecordPolicy(gettext_lazy("messages"), export="messages")
+    )
     register(
         "billing.Document",
         "customer",
         RecordPolicy(
-            L("Belege (invoices, receipts)"),
+            gettext_lazy("Belege (invoices, receipts)"),
             export="documents",
             erase=RETAIN,
             # The PDF shows the name and address: it goes, and is rendered again (from the
@@ -120,13 +129,13 @@ def register_all():
     register(
         "blocks.Block",
         "customer",
-        RecordPolicy(L("blocks"), conflicts=both_blocked, export="blocks"),
+        RecordPolicy(gettext_lazy("blocks"), conflicts=both_blocked, export="blocks"),
     )
     register(
         "deposits.DepositOffer",
         "customer",
         RecordPolicy(
-            L("deposit offers"),
+            gettext_lazy("deposit offers"),
             conflicts=two_open_offers,
             export="deposit_offers",
             erase=RETAIN,
@@ -138,18 +147,18 @@ def register_all():
         "deposits.VerifiedActionRun",
         "customer",
         RecordPolicy(
-            L("actions run on verification"),
+            gettext_lazy("actions run on verification"),
             merge=UNIQUE,
             unique_with=("action",),
             export="verified_actions",
         ),
     )
-    register("deposits.StaffTask", "customer", RecordPolicy(L("tasks"), export="tasks"))
+    register("deposits.StaffTask", "customer", RecordPolicy(gettext_lazy("tasks"), export="tasks"))
     register(
         "orders.Order",
         "customer",
         RecordPolicy(
-            L("orders"),
+            gettext_lazy("orders"),
             export="orders",
             erase=RETAIN,
             retention="books",
@@ -165,7 +174,7 @@ def register_all():
         "payments.PaymentLink",
         "customer",
         RecordPolicy(
-            L("payment links"),
+            gettext_lazy("payment links"),
             export="payment_links",
             erase=RETAIN,
             retention="voucher",
@@ -176,7 +185,7 @@ def register_all():
         "rentals.DamageCase",
         "customer",
         RecordPolicy(
-            L("damage cases"),
+            gettext_lazy("damage cases"),
             export="damage_cases",
             erase=RETAIN,
             # What happened is told in the description, with names: it goes.
@@ -185,27 +194,31 @@ def register_all():
             retention_date="date",
         ),
     )
-    register("rentals.Voucher", "customer", RecordPolicy(L("vouchers"), export="vouchers"))
+    register(
+        "rentals.Voucher", "customer", RecordPolicy(gettext_lazy("vouchers"), export="vouchers")
+    )
     register(
         "screening.CustomerKeys",
         "customer",
-        RecordPolicy(L("screening keys"), merge=DROP),
+        RecordPolicy(gettext_lazy("screening keys"), merge=DROP),
     )
     register(
         "screening.Screening",
         "customer",
-        RecordPolicy(L("screenings"), export="screenings", evidence=True),
+        RecordPolicy(gettext_lazy("screenings"), export="screenings", evidence=True),
     )
     register(
         "screening.Finding",
         "customer",
-        RecordPolicy(L("screening findings"), export="screening_findings", evidence=True),
+        RecordPolicy(
+            gettext_lazy("screening findings"), export="screening_findings", evidence=True
+        ),
     )
     register(
         "screening.ClearedMatch",
         "customer",
         RecordPolicy(
-            L("cleared false positives"),
+            gettext_lazy("cleared false positives"),
             merge=UNIQUE,
             unique_with=("entry",),
             export="cleared_matches",
@@ -213,19 +226,29 @@ def register_all():
         ),
     )
     for fk in ("a", "b"):
-        register("duplicates.DuplicatePair", fk, RecordPolicy(L("duplicate suggestions"), DROP))
+        register(
+            "duplicates.DuplicatePair",
+            fk,
+            RecordPolicy(gettext_lazy("duplicate suggestions"), DROP),
+        )
     register(
-        "privacy.Erasure", "customer", RecordPolicy(L("erasure records"), merge=MOVE, erase=KEEP)
+        "privacy.Erasure",
+        "customer",
+        RecordPolicy(gettext_lazy("erasure records"), merge=MOVE, erase=KEEP),
     )
     register(
         "privacy.RetainedRecord",
         "customer",
-        RecordPolicy(L("retained records"), merge=MOVE, erase=KEEP),
+        RecordPolicy(gettext_lazy("retained records"), merge=MOVE, erase=KEEP),
     )
-    register("privacy.ExportRequest", "customer", RecordPolicy(L("export requests"), DROP))
+    register(
+        "privacy.ExportRequest", "customer", RecordPolicy(gettext_lazy("export requests"), DROP)
+    )
     register(
         "privacy.EvidenceRestriction",
         "customer",
-        RecordPolicy(L("legal restrictions of the export"), export="evidence_restrictions"),
+        RecordPolicy(
+            gettext_lazy("legal restrictions of the export"), export="evidence_restrictions"
+        ),
     )
     register_erasure_blocker(payment_pending)
