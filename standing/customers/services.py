@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standing.activity.services import record
+from standing.core.errors import DomainError
 from standing.core.models import next_value
 
 from . import normalize
@@ -95,6 +96,11 @@ def _snapshot(customer, fields=MASTER_FIELDS):
 @transaction.atomic
 def update_customer(customer: Customer, actor, values: dict) -> Customer:
     """Change master data; logs before/after of exactly the fields that changed."""
+    if customer.merged_into_id:
+        raise DomainError(
+            _("Customer %(number)s was merged into %(other)s; change that one.")
+            % {"number": customer.number, "other": customer.merged_into.number}
+        )
     unknown = set(values) - set(MASTER_FIELDS)
     if unknown:
         raise ValidationError({f: [_("This field cannot be changed.")] for f in unknown})

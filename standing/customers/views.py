@@ -99,6 +99,8 @@ def card(request, number):
 def edit(request, number):
     actor = acting(request, *STAFF)
     customer = _customer(request, number, actor)
+    if customer.merged_into_id:
+        return redirect(customer.merged_into)
     form = MasterDataForm(request.POST or None, instance=Customer.objects.get(pk=customer.pk))
     if request.method == "POST" and form.is_valid():
         try:

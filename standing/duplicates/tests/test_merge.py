@@ -140,6 +140,8 @@ def test_api_merge_and_the_tombstone_answers_merged_into(api_as, person, support
     assert response.json()["merged"] == second.number
     card = api.get(f"/customers/{second.number}").json()
     assert card["merged_into"] == first.number and card["status"] == "merged"
+    patched = api.patch(f"/customers/{second.number}", {"city": "Köln"})
+    assert patched.status_code == 409 and first.number in patched.json()["detail"]
     assert api.get(f"/customers/{first.number}").json()["email"] == "two@example.de"
     again = api.post(f"/customers/{first.number}/merge", {"other": second.number})
     assert again.status_code == 409 and "cannot be merged" in again.json()["detail"]
