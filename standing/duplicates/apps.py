@@ -10,11 +10,13 @@ class DuplicatesConfig(AppConfig):
     def ready(self):
         from standing.accounts.models import Role
         from standing.core.context_processors import NAVIGATION
+        from standing.core.demo import DEMO_STEPS
         from standing.core.management.commands.bench import BENCH_CASES
         from standing.customers.models import Customer
         from standing.customers.panels import Panel, register
 
         from . import panels, services
+        from .demo import demo_duplicates
 
         post_save.connect(services.customer_saved, sender=Customer, dispatch_uid="duplicates")
         staff = frozenset({Role.ADMIN, Role.SUPPORT})
@@ -22,5 +24,7 @@ class DuplicatesConfig(AppConfig):
         entry = (_("Duplicates"), "duplicates:list", set(staff))
         if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
             NAVIGATION.append(entry)
+        if demo_duplicates not in DEMO_STEPS:
+            DEMO_STEPS.append(demo_duplicates)
         if services.bench_cases not in BENCH_CASES:
             BENCH_CASES.append(services.bench_cases)
