@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 
-from .models import CustomerStatus
 from .normalize import phone_e164, search_key
 
 
@@ -61,8 +60,8 @@ def search(queryset, text: str):
 
 def customer_list(actor_queryset, q="", status="", group=""):
     qs = search(actor_queryset, q)
-    # Tombstones of merges are not listed (their number leads to the survivor's card).
-    qs = qs.filter(status=status) if status else qs.exclude(status=CustomerStatus.MERGED)
+    if status:
+        qs = qs.filter(status=status)
     if group:
         qs = qs.filter(group_id=group)
     return qs.select_related("group")
