@@ -187,13 +187,15 @@ def bench_cases(sample):
     """The p95 of one customer's suggestions on the bench's customers (SPEC: ≤ 50 ms on
     1,000,000). Bench customers are bulk-loaded without signals, so their keys are filled
     here first, set-based and only where missing."""
+    keys_table = connection.ops.quote_name(CustomerKeys._meta.db_table)
+    customers_table = connection.ops.quote_name(Customer._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO screening_customerkeys"
+            f"INSERT INTO {keys_table}"
             " (customer_id, birth_date, email_key, phone_key, iban_key, address_key)"
-            " SELECT c.id, c.birth_date, c.email_key, c.phone, '', '' FROM customers_customer c"
+            f" SELECT c.id, c.birth_date, c.email_key, c.phone, '', '' FROM {customers_table} c"
             " WHERE c.number LIKE %s AND NOT EXISTS"
-            " (SELECT 1 FROM screening_customerkeys k WHERE k.customer_id = c.id)",
+            f" (SELECT 1 FROM {keys_table} k WHERE k.customer_id = c.id)",
             ["B-%"],
         )
     pool = list(

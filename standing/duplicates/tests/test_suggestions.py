@@ -110,3 +110,27 @@ def test_api_roles(api_as, person, vendor1, vendor1_user, vendor2_user, integrat
     assert api_as(vendor1_user).get(f"/customers/{mine.number}/duplicates").status_code == 403
     assert api_as(vendor2_user).get(f"/customers/{mine.number}/duplicates").status_code == 404
     assert api_as(integration_user).get(f"/customers/{mine.number}/duplicates").status_code == 403
+
+
+def test_bench_case_fills_missing_keys_and_runs(db):
+    from standing.customers.models import Customer
+    from standing.screening.models import CustomerKeys
+
+    Customer.objects.bulk_create(
+        Customer(
+            number=f"B-{i:08d}",
+            first_name="Lena",
+            last_name="Bench",
+            birth_date=date(1990, 1, 1),
+            email=f"b{i}@bench.example",
+            email_key=f"b{i}@bench.example",
+            phone="",
+        )
+        for i in (1, 2)
+    )
+    cases = services.bench_cases(None)
+    assert CustomerKeys.objects.filter(customer__number__startswith="B-").count() == 2
+    found = cases["duplicates of one customer"]()
+    assert [r["attribute"] for r in found[0].reasons] == ["name+birth_date"]
+    services.bench_cases(None)  # idempotent
+    assert CustomerKeys.objects.filter(customer__number__startswith="B-").count() == 2
