@@ -207,3 +207,39 @@ def test_schema_rejects_what_it_does_not_describe(customer):
     with pytest.raises(jsonschema.ValidationError):
         validate(data)
     assert io.BytesIO  # the ZIP was read from memory above
+
+
+def test_portal_shows_payment_links_and_own_belege_only(
+    rich, customer_login, customer_factory, support
+):
+    from standing.billing.models import CostType, Document
+    from standing.billing.services import issue_document
+    from standing.payments.models import PaymentLink
+
+    def open_link(customer, purpose):
+        return PaymentLink.objects.create(
+            customer=customer,
+            amount="5.00",
+            purpose=purpose,
+            provider="sandbox",
+            payment_url=f"http://testserver/pay/{purpose}/",
+            expires_at=timezone.now() + timedelta(days=1),
+        )
+
+    stranger = customer_factory()
+    open_link(rich.customer, "Rate Februar")
+    open_link(stranger, "Fremde Rate")
+    foreign = issue_document(
+        stranger, "invoice", CostType.objects.get(code="deposit"), [("Kaution", 1, 10)], support
+    )
+    client = customer_login(rich.customer)
+    page = client.get("/me/").text
+    assert "Rate Februar" in page and "http://testserver/pay/Rate Februar/" in page
+    assert "Fremde Rate" not in page and foreign.number not in page
+    own = Document.objects.filter(customer=rich.customer).exclude(pdf="").first()
+    assert own.number in page
+    response = client.get(f"/me/documents/{own.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client.get(f"/me/documents/{foreign.pk}/").status_code == 404
+    assert client.get("/me/documents/999999/").status_code == 404
