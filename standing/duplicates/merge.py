@@ -6,9 +6,11 @@ survivor's history.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -67,7 +69,13 @@ def _label(name):
 
 
 def _value(customer, name):
-    return getattr(customer, name)
+    """The value as staff read it: choices by their label, dates as dates."""
+    value = getattr(customer, name)
+    if name != "permissions":
+        choices = dict(Customer._meta.get_field(name).flatchoices)
+        if value in choices:
+            return choices[value]
+    return value
 
 
 def _display(value):
@@ -75,6 +83,8 @@ def _display(value):
         return ""
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in sorted(value.items()))
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
 
 
@@ -175,7 +185,9 @@ def snapshot(customer) -> dict:
     data = {"number": customer.number, "status": customer.status}
     for name in CHOICE_FIELDS:
         value = getattr(customer, "group_id" if name == "group" else name)
-        data[name] = value if isinstance(value, dict) else _display(value)
+        if isinstance(value, date):
+            value = value.isoformat()
+        data[name] = value if isinstance(value, dict | int | None) else str(value)
     return data
 
 
