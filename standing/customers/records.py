@@ -54,6 +54,9 @@ class RecordPolicy:
     # Rows that are screening evidence (SPEC §2): not in the customer's own export, and
     # withheld while the operator records a legal restriction. True: every row.
     evidence: Q | bool = False
+    # Rows for staff only (the operator's own notes about the export): not in the customer's
+    # own export, but in the export staff make to answer an access request.
+    staff_only: bool = False
     erase: str = DELETE
     # {field: value} written over personal data (ANONYMISE and RETAIN).
     anonymise: dict = field(default_factory=dict)

@@ -73,29 +73,29 @@ def _columns(model, fk=None):
 
 
 def sections():
-    """[(key, model, queryset builder, evidence, file fields)] of every exported relation."""
+    """[(key, model, customer fk, queryset builder, policy)] of every exported relation."""
     found = []
     for rel in records.covered():
         policy = rel.policy
         if not policy.export:
             continue
-        found.append((policy.export, rel.model, rel.fk, rel.rows, policy.evidence))
+        found.append((policy.export, rel.model, rel.fk, rel.rows, policy))
         for key, (label, lookup) in policy.export_related.items():
             model = apps.get_model(label)
 
             def rows(customer, model=model, lookup=lookup):
                 return model._default_manager.filter(**{lookup: customer})
 
-            found.append((key, model, None, rows, policy.evidence))
+            found.append((key, model, None, rows, policy))
     return found
 
 
-def _rows(customer, model, fk, rows, evidence, include_evidence):
+def _rows(customer, rows, policy, for_staff, with_evidence):
     qs = rows(customer)
-    if evidence is True and not include_evidence:
+    if (policy.staff_only and not for_staff) or (policy.evidence is True and not with_evidence):
         return qs.none()
-    if isinstance(evidence, models.Q) and not include_evidence:
-        qs = qs.exclude(evidence)
+    if isinstance(policy.evidence, models.Q) and not with_evidence:
+        qs = qs.exclude(policy.evidence)
     return qs.order_by("pk")
 
 
@@ -131,11 +131,11 @@ def json_pieces(customer, include_evidence):
         "customer": customer_data(customer),
     }
     yield json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "records": {'
-    for i, (key, model, fk, rows, evidence) in enumerate(sections()):
+    for i, (key, model, fk, rows, policy) in enumerate(sections()):
         yield ("," if i else "") + f"\n  {json.dumps(key)}: ["
         columns = _columns(model, fk)
         names = [name for name, _f in columns]
-        qs = _rows(customer, model, fk, rows, evidence, with_evidence).values(*names)
+        qs = _rows(customer, rows, policy, include_evidence, with_evidence).values(*names)
         for j, row in enumerate(qs.iterator(chunk_size=CHUNK_ROWS)):
             text = json.dumps({k: _json(v) for k, v in row.items()}, ensure_ascii=False)
             yield ("," if j else "") + "\n   " + text
@@ -146,11 +146,11 @@ def json_pieces(customer, include_evidence):
 def files(customer, include_evidence):
     """(name in the ZIP, stored file) of every file of the customer's exported records."""
     with_evidence = evidence_state(customer, include_evidence) == Evidence.INCLUDED
-    for key, model, fk, rows, evidence in sections():
+    for key, model, _fk, rows, policy in sections():
         file_fields = [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
         if not file_fields:
             continue
-        qs = _rows(customer, model, fk, rows, evidence, with_evidence)
+        qs = _rows(customer, rows, policy, include_evidence, with_evidence)
         for obj in qs.only("pk", *[f.name for f in file_fields]).iterator(chunk_size=CHUNK_ROWS):
             for f in file_fields:
                 stored = getattr(obj, f.name)
@@ -250,7 +250,7 @@ def build_schema():
 
     with translation.override("en"):
         defs, keys = {}, []
-        for key, model, fk, _rows_fn, evidence in sections():
+        for key, model, fk, _rows_fn, policy in sections():
             columns = _columns(model, fk)
             defs[key] = {
                 "title": str(model._meta.verbose_name_plural),
@@ -258,10 +258,12 @@ def build_schema():
                 "required": [name for name, _f in columns],
                 "properties": {name: _field_schema(f) for name, f in columns},
             }
-            if evidence is not False:
+            if policy.evidence is not False:
                 defs[key]["description"] = (
                     "screening evidence: present only when screening_evidence is 'included'"
                 )
+            elif policy.staff_only:
+                defs[key]["description"] = "staff only: empty in the customer's own export"
             keys.append(key)
         customer_props = {
             name: _field_schema(Customer._meta.get_field(name)) for name in CUSTOMER_FIELDS

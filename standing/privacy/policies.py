@@ -248,7 +248,9 @@ def register_all():
         "privacy.EvidenceRestriction",
         "customer",
         RecordPolicy(
-            gettext_lazy("legal restrictions of the export"), export="evidence_restrictions"
+            gettext_lazy("legal restrictions of the export"),
+            export="evidence_restrictions",
+            staff_only=True,
         ),
     )
     register_erasure_blocker(payment_pending)

@@ -88,6 +88,9 @@ def test_a_legal_restriction_withholds_the_evidence(rich, admin_user):
     assert data["screening_evidence"] == "withheld"
     assert data["records"]["screening_findings"] == []
     assert data["records"]["evidence_restrictions"][0]["reason"] == "§ 34 Abs. 1 BDSG"
+    # The customer's own export shows neither the evidence nor the operator's restriction.
+    own, _files = read_zip(zip_of(rich.customer, include_evidence=False))
+    assert own["records"]["evidence_restrictions"] == [] and own["records"]["screenings"] == []
 
 
 def test_memory_stays_flat_for_thousands_of_records(customer, support_user):
