@@ -54,17 +54,21 @@ class RecordPolicy:
     # Rows that are screening evidence (SPEC §2): not in the customer's own export, and
     # withheld while the operator records a legal restriction. True: every row.
     evidence: Q | bool = False
-    # Rows for staff only (the operator's own notes about the export): not in the customer's
-    # own export, but in the export staff make to answer an access request.
-    staff_only: bool = False
+    # Rows for staff only (the operator's own notes, internal comments): not in the
+    # customer's own export, but in the export staff make. True: every row.
+    staff_only: Q | bool = False
     erase: str = DELETE
     # {field: value} written over personal data (ANONYMISE and RETAIN).
     anonymise: dict = field(default_factory=dict)
     retention: str | None = None  # a key of RETENTION_YEARS, for RETAIN
     retention_date: str = ""  # the date or date-time field the retention counts from
     # Rows of other models that belong to these (an order's installments and payment events):
-    # {export key: ("app_label.Model", lookup from that model to the customer)}.
+    # {export key: ("app_label.Model", lookup from that model to the customer)}, or with a
+    # third item: a Q of the rows that are for staff only (internal comments).
     export_related: dict = field(default_factory=dict)
+    # fn(rows): erasure work beyond the rows' own fields, before ``erase`` is applied (the
+    # files and texts of rows that hang on these: a claim's letters and comments).
+    on_erase: Callable | None = None
 
     def __post_init__(self):
         if self.erase == RETAIN and (

@@ -151,6 +151,8 @@ def erase(customer, actor) -> Erasure:
     relations = sorted(records.covered(), key=lambda r: r.policy.erase != records.RETAIN)
     for rel in relations:
         policy, rows = rel.policy, rel.rows(customer)
+        if policy.on_erase:
+            policy.on_erase(rows)
         if policy.erase == records.RETAIN:
             until = _retain(rel, customer)
             if until:

@@ -10,6 +10,7 @@ for a customer with thousands of records. What is exported follows the record po
 
 import json
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -80,22 +81,24 @@ def sections():
         if not policy.export:
             continue
         found.append((policy.export, rel.model, rel.fk, rel.rows, policy))
-        for key, (label, lookup) in policy.export_related.items():
+        for key, (label, lookup, *staff_only) in policy.export_related.items():
             model = apps.get_model(label)
 
             def rows(customer, model=model, lookup=lookup):
                 return model._default_manager.filter(**{lookup: customer})
 
-            found.append((key, model, None, rows, policy))
+            related = replace(policy, staff_only=staff_only[0] if staff_only else False)
+            found.append((key, model, None, rows, related))
     return found
 
 
 def _rows(customer, rows, policy, for_staff, with_evidence):
     qs = rows(customer)
-    if (policy.staff_only and not for_staff) or (policy.evidence is True and not with_evidence):
-        return qs.none()
-    if isinstance(policy.evidence, models.Q) and not with_evidence:
-        qs = qs.exclude(policy.evidence)
+    for rule, allowed in ((policy.staff_only, for_staff), (policy.evidence, with_evidence)):
+        if rule is True and not allowed:
+            return qs.none()
+        if isinstance(rule, models.Q) and not allowed:
+            qs = qs.exclude(rule)
     return qs.order_by("pk")
 
 
@@ -262,7 +265,7 @@ def build_schema():
                 defs[key]["description"] = (
                     "screening evidence: present only when screening_evidence is 'included'"
                 )
-            elif policy.staff_only:
+            elif policy.staff_only is not False:
                 defs[key]["description"] = "staff only: empty in the customer's own export"
             keys.append(key)
         customer_props = {

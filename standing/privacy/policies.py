@@ -75,6 +75,96 @@ def payment_pending(customer):
     return None
 
 
+def claims_at_different_stages(survivor, other):
+    from django.apps import apps
+
+    claim = apps.get_model("claims", "Claim")
+    states = {
+        customer.number: sorted(
+            set(claim.objects.filter(customer=customer).values_list("status", flat=True))
+        )
+        for customer in (survivor, other)
+    }
+    if all(states.values()) and states[survivor.number] != states[other.number]:
+        return [
+            Conflict(
+                _(
+                    "Both customers have claims, at different stages (%(states)s); they all move "
+                    "to %(number)s and keep their stage."
+                )
+                % {
+                    "states": "; ".join(f"{n}: {', '.join(s)}" for n, s in states.items()),
+                    "number": survivor.number,
+                }
+            )
+        ]
+    return []
+
+
+def claim_with_the_agency(customer):
+    from django.apps import apps
+
+    claim = apps.get_model("claims", "Claim")
+    orders = list(
+        claim.objects.filter(customer=customer, status="sent_for_collection").values_list(
+            "order__number", flat=True
+        )
+    )
+    if orders:
+        return _(
+            "A claim is with the collection agency (order %(orders)s); erase once it is paid or "
+            "cancelled."
+        ) % {"orders": ", ".join(orders)}
+    return None
+
+
+def erase_claim_papers(claims):
+    """A claim's letters are PDFs with the name and address: the files go (the letter rows,
+    with their amounts, stay with the claim); support comments are blanked; a dunning run's
+    merged print file holding one of the letters goes too."""
+    from django.apps import apps
+
+    letter = apps.get_model("claims", "Letter")
+    run = apps.get_model("claims", "DunningRun")
+    comment = apps.get_model("claims", "ClaimComment")
+    letters = letter.objects.filter(claim__in=claims)
+    runs = run.objects.filter(pk__in=letters.exclude(run=None).values("run")).exclude(print_file="")
+    for rows, name in ((letters.exclude(pdf=""), "pdf"), (runs, "print_file")):
+        for obj in rows.iterator():
+            getattr(obj, name).delete(save=False)
+        rows.update(**{name: ""})
+    comment.objects.filter(claim__in=claims).update(text="–")
+
+
+def register_claims():
+    """The claims app (issue 11), when installed: claims move with a merge, are exported with
+    their ledger, letters and comments, and are kept 10 years (books) after an erasure."""
+    register(
+        "claims.Claim",
+        "customer",
+        RecordPolicy(
+            gettext_lazy("claims"),
+            conflicts=claims_at_different_stages,
+            export="claims",
+            export_related={
+                "claim_entries": ("claims.ClaimEntry", "claim__customer"),
+                "claim_letters": ("claims.Letter", "claim__customer"),
+                "claim_comments": (
+                    "claims.ClaimComment",
+                    "claim__customer",
+                    Q(visibility="internal"),
+                ),
+            },
+            erase=RETAIN,
+            anonymise={"pause_reason": "", "cancel_reason": ""},
+            retention="books",
+            retention_date="opened_at",
+            on_erase=erase_claim_papers,
+        ),
+    )
+    register_erasure_blocker(claim_with_the_agency)
+
+
 def register_all():
     register(
         "activity.ActivityRecord",
@@ -254,3 +344,7 @@ def register_all():
         ),
     )
     register_erasure_blocker(payment_pending)
+    from django.apps import apps
+
+    if apps.is_installed("standing.claims"):
+        register_claims()
