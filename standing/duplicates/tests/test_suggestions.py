@@ -134,3 +134,16 @@ def test_bench_case_fills_missing_keys_and_runs(db):
     assert [r["attribute"] for r in found[0].reasons] == ["name+birth_date"]
     services.bench_cases(None)  # idempotent
     assert CustomerKeys.objects.filter(customer__number__startswith="B-").count() == 2
+
+
+def test_scan_stores_the_pairs_of_customers_saved_without_signals(person, capsys):
+    from django.core.management import call_command
+
+    first = person(email="same@example.de")
+    second = person(email="same@example.de")
+    DuplicatePair.objects.all().delete()
+    call_command("duplicates", "scan")
+    assert DuplicatePair.objects.filter(a=first, b=second).count() == 1
+    call_command("duplicates", "scan")  # idempotent
+    assert DuplicatePair.objects.count() == 1
+    assert "2 customers scanned" in capsys.readouterr().out
