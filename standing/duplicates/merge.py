@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -119,6 +119,8 @@ def preview(survivor, other) -> Preview:
         policy = rel.policy
         if policy.merge != records.DROP:
             count = rel.rows(other).count()
+            if policy.merge == records.UNIQUE:
+                count -= _duplicated(rel, survivor, other).count()
             if count:
                 result.moves.append({"key": rel.key, "label": policy.label, "count": count})
         if policy.conflicts:
@@ -165,19 +167,23 @@ def clean_choices(choices) -> dict:
     return choices
 
 
+def _duplicated(rel, survivor, other):
+    """The other's rows of a UNIQUE relation that the survivor has already (the same vendor
+    link, the same cleared entry): they go instead of moving."""
+    unique = rel.policy.unique_with
+    same = models.Exists(rel.rows(survivor).filter(**{u: models.OuterRef(u) for u in unique}))
+    return rel.rows(other).filter(same)
+
+
 def _move(rel, survivor, other):
     policy, rows = rel.policy, rel.rows(other)
     if policy.merge == records.DROP:
         rows.delete()
         return 0
     if policy.merge == records.UNIQUE:
-        # Where the survivor has the same (e.g. the same vendor link), the other's row goes.
-        taken = rel.rows(survivor).values_list(*policy.unique_with)
-        if len(policy.unique_with) == 1:
-            rows.filter(**{f"{policy.unique_with[0]}__in": taken}).delete()
-        else:
-            for values in list(taken):
-                rows.filter(**dict(zip(policy.unique_with, values, strict=True))).delete()
+        rel.model._default_manager.filter(
+            pk__in=list(_duplicated(rel, survivor, other).values_list("pk", flat=True))
+        ).delete()
     return rows.update(**{rel.fk: survivor})
 
 

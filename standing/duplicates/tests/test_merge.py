@@ -41,6 +41,8 @@ def test_preview_lists_every_record_and_conflict_and_changes_nothing(rich, survi
     blocks.block_customer(survivor, support, reason="missing_data", duration="5d")
     plan = merge.preview(survivor, rich.customer)
     moved = {m["key"]: m["count"] for m in plan.moves}
+    # Both are linked to vendor1: that link does not move, the survivor has it already.
+    assert "customers.customervendor.customer" not in moved
     for key in [
         "orders.order.customer",
         "billing.document.customer",
