@@ -147,7 +147,8 @@ def erase(customer, actor) -> Erasure:
         raise ErasureRefused(" ".join(reasons))
     summary = plan(customer)
     number, last = customer.number, None
-    # Every relation: retained ones first (their rows may be protected by others).
+    # Every relation by its policy; the retained ones first, so their references are recorded
+    # before anything around them is deleted.
     relations = sorted(records.covered(), key=lambda r: r.policy.erase != records.RETAIN)
     for rel in relations:
         policy, rows = rel.policy, rel.rows(customer)
