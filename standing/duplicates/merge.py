@@ -211,6 +211,12 @@ def merge(survivor, other, actor, choices=None) -> dict:
         raise MergeRefused(" ".join(str(c.message) for c in plan.blocking))
     before = snapshot(other)
     taken = {name: getattr(other, name) for name, c in choices.items() if c == OTHER}
+    # The tombstone first: saving it refreshes its derived keys, which the DROP policies then
+    # remove with the rest of what it held.
+    for name, value in TOMBSTONE.items():
+        setattr(other, name, value)
+    other.merged_into = survivor
+    other.save(update_fields=[*TOMBSTONE, "merged_into"])
     moved = {}
     for rel in records.covered():
         count = _move(rel, survivor, other)
@@ -223,11 +229,6 @@ def merge(survivor, other, actor, choices=None) -> dict:
         Customer.objects.filter(pk=survivor.pk).update(user=user)
         survivor.user = user
         moved["login"] = 1
-    tomb_fields = list(TOMBSTONE)
-    for name, value in TOMBSTONE.items():
-        setattr(other, name, value)
-    other.merged_into = survivor
-    other.save(update_fields=[*tomb_fields, "merged_into"])
     permissions = taken.pop("permissions", None)
     if taken:
         update_customer(survivor, actor, taken)
