@@ -2,7 +2,8 @@
 
 Usage: python scripts/po_fill.py standing/locale/de/LC_MESSAGES/django.po de.json [more.json]
 Empty and fuzzy entries are filled from the dicts (and lose the fuzzy flag); existing
-translations stay. Prints the msgids still untranslated or fuzzy.
+translations stay. A plural entry is filled from a list [singular, plural]. Prints the msgids
+still untranslated or fuzzy.
 """
 
 import json
@@ -18,6 +19,28 @@ def escape(text):
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
+def fill_plural(entry, table):
+    """A plural entry (``msgid_plural``), filled from a list [singular, plural] in the table:
+    the filled entry, "" when it stays as it is, None when the entry is not a plural one."""
+    m = re.search(
+        r'^msgid "(.*)"\nmsgid_plural "(.*)"\nmsgstr\[0\] "(.*)"\nmsgstr\[1\] "(.*)"', entry, re.M
+    )
+    if not m:
+        return None
+    fuzzy = re.search(r"^#, .*fuzzy", entry, re.M)
+    forms = table.get(unescape(m.group(1)))
+    if (m.group(3) and not fuzzy) or not isinstance(forms, list):
+        return ""
+    filled = (
+        f'msgid "{m.group(1)}"\nmsgid_plural "{m.group(2)}"\n'
+        f'msgstr[0] "{escape(forms[0])}"\nmsgstr[1] "{escape(forms[1])}"'
+    )
+    entry = entry.replace(m.group(0), filled)
+    entry = re.sub(r"^#, fuzzy\n", "", entry, flags=re.M)
+    entry = re.sub(r"^#, fuzzy, ", "#, ", entry, flags=re.M)
+    return re.sub(r"^(#,.*?), fuzzy", r"\1", entry, flags=re.M)
+
+
 def main(po_path, *dict_paths):
     table = {}
     for path in dict_paths:
@@ -27,6 +50,11 @@ def main(po_path, *dict_paths):
         entries = fh.read().split("\n\n")
     todo = []
     for i, entry in enumerate(entries):
+        plural = fill_plural(entry, table)
+        if plural is not None:
+            if plural:
+                entries[i] = plural
+            continue
         m = re.search(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"(?:\n|$))+)', entry, re.M)
         if not m:
             continue

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -32,6 +33,10 @@ class BearerToken(HttpBearer):
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.actor = Actor.of(found.user, found.scope)
+        # Answers in the token user's language, as the pages do for a logged-in user.
+        if found.user.language:
+            translation.activate(found.user.language)
+            request.LANGUAGE_CODE = found.user.language
         return found.user
 
 
@@ -47,7 +52,49 @@ class Session(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+DETAIL_SCHEMA = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {
+            "description": "what was wrong, for a person: a sentence, a list of "
+            "{field, message}, or {field: [messages]}",
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "object"}},
+                {"type": "object"},
+            ],
+        }
+    },
+}
+ERRORS = {
+    "400": "The request cannot be read (not valid JSON or UTF-8, or a NUL character).",
+    "401": "No valid token.",
+    "403": "The token's role may not do this.",
+    "404": "Not found, or not visible to this token (both answer alike).",
+    "409": "Not possible in the current state.",
+    "415": "The body is not 'application/json'.",
+    "422": "A value is missing or not valid.",
+}
+
+
+class StandingAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The document with every 4xx answer declared: each is ``{"detail": …}``."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Detail"] = DETAIL_SCHEMA
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, text in ERRORS.items():
+                    if code == "415" and "requestBody" not in operation:
+                        continue
+                    responses.setdefault(code, {"description": text, "content": ref})
+        return schema
+
+
+api = StandingAPI(
     title="Standing API",
     version="1",
     urls_namespace="api",
@@ -72,7 +119,7 @@ def on_schema_error(request, exc):
     errors = [
         {
             "field": ".".join(str(p) for p in e.get("loc", []) if p not in ("body", "payload")),
-            "message": e.get("msg", ""),
+            "message": e.get("msg", "").removeprefix("Value error, "),
         }
         for e in exc.errors
     ]
@@ -86,17 +133,19 @@ def on_domain_error(request, exc):
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _detail(request, 404, str(exc) or "Not found.")
+    return _detail(request, 404, str(exc) or _("Not found."))
 
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
-    return _detail(request, 403, str(exc) or "You may not do this.")
+    return _detail(request, 403, str(exc) or _("You may not do this."))
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
-    return _detail(request, 401, "Authentication required: send 'Authorization: Bearer <token>'.")
+    return _detail(
+        request, 401, _("Authentication required: send 'Authorization: Bearer <token>'.")
+    )
 
 
 @api.exception_handler(HttpError)
@@ -106,9 +155,11 @@ def on_http_error(request, exc):
 
 def register_routers():
     from standing.blocks.api import router as blocks
+    from standing.claims.api import router as claims
     from standing.customers.api import router as customers
     from standing.deposits.api import router as deposits
     from standing.duplicates.api import router as duplicates
+    from standing.law.api import router as law
     from standing.orders.api import customer_orders
     from standing.orders.api import router as orders
     from standing.privacy.api import router as privacy
@@ -128,6 +179,8 @@ def register_routers():
     api.add_router("/registrations", registrations)
     api.add_router("/customers", duplicates)
     api.add_router("/customers", privacy)
+    api.add_router("/interest", law)
+    api.add_router("/claims", claims)
 
 
 register_routers()

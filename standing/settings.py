@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "standing.orders",
     "standing.rentals",
     "standing.screening",
+    "standing.law",
+    "standing.claims",
     "standing.duplicates",
     "standing.privacy",
 ]
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "standing.core.middleware.StrictJsonMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -179,9 +182,13 @@ WHITENOISE_USE_FINDERS = DEBUG
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_4xx_traceback": {"()": "standing.core.log.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"filters": ["no_4xx_traceback"]}},
 }
+# A refused form (expired CSRF token) answers with the layout's error page, not Django's.
+CSRF_FAILURE_VIEW = "standing.core.error_views.csrf_failure"
 
 # --- Standing's business settings ---------------------------------------------------------
 CURRENCY = "EUR"
@@ -235,6 +242,9 @@ AUTO_ACTIVATE_VERIFIED = envbool("AUTO_ACTIVATE_VERIFIED", False)
 SCREENING_CREDIT_PROVIDER = env(
     "SCREENING_CREDIT_PROVIDER", "rules" if envbool("SECURE") else "sandbox"
 )
+# A registration repeating a customer registered within this many days (same email, or same
+# name and birth date) is answered with that customer instead of screening a new record.
+REGISTRATION_REPEAT_DAYS = envint("REGISTRATION_REPEAT_DAYS", 90)
 SCREENING_CREDIT_MIN_AGE = envint("SCREENING_CREDIT_MIN_AGE", 18)
 SCREENING_CREDIT_SCORE_THRESHOLD = envint("SCREENING_CREDIT_SCORE_THRESHOLD", 400)
 SCREENING_CREDIT_REQUIRED_FIELDS = envlist(

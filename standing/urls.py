@@ -12,9 +12,16 @@ urlpatterns = [
     path("", include("standing.deposits.urls")),
     path("", include("standing.orders.urls")),
     path("blocks/", include("standing.blocks.urls")),
+    path("interest/", include("standing.law.urls")),
+    path("claims/", include("standing.claims.urls")),
     path("", include("standing.screening.urls")),
     path("duplicates/", include("standing.duplicates.urls")),
     path("", include("standing.privacy.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "standing.core.error_views.bad_request"
+handler403 = "standing.core.error_views.permission_denied"
+handler404 = "standing.core.error_views.page_not_found"
+handler500 = "standing.core.error_views.server_error"

@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from .models import Role
@@ -5,7 +6,18 @@ from .models import Role
 
 class StandingBackend(ModelBackend):
     """Customers may log in only while their standing allows it (not DELETED; when blocked,
-    as the setting says)."""
+    as the setting says). A customer may give their email address instead of their number."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username and "@" in username:
+            logins = get_user_model().objects.filter(
+                role=Role.CUSTOMER, email__iexact=username.strip()
+            )
+            matches = list(logins[:2])
+            # An address shared by two logins names neither: the customer uses the number.
+            if len(matches) == 1:
+                username = matches[0].username
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
     def user_can_authenticate(self, user):
         if not super().user_can_authenticate(user):

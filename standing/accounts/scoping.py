@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from .models import STAFF_ROLES, Role
 
@@ -58,10 +60,22 @@ def scoped(queryset, actor: Actor):
 
 
 def get_scoped(queryset, actor: Actor, **lookup):
+    """The one row ``lookup`` names among those ``actor`` may see; a row that does not exist
+    and a row of someone else answer the same 404 (so nobody learns which numbers exist)."""
     try:
         return scoped(queryset, actor).get(**lookup)
     except queryset.model.DoesNotExist:
-        raise Http404(f"{queryset.model._meta.verbose_name} not found") from None
+        raise not_found(queryset.model, *lookup.values()) from None
+
+
+def not_found(model, *keys):
+    """The 404 for a record of ``model`` named by ``keys``, as a sentence: 'Kunde K-000007
+    nicht gefunden.'"""
+    key = " ".join(str(k) for k in keys)
+    return Http404(
+        _("%(thing)s %(key)s not found.")
+        % {"thing": capfirst(model._meta.verbose_name), "key": key}
+    )
 
 
 def vendor_q(path):
@@ -84,4 +98,4 @@ def acting(request, *roles) -> Actor:
 def require(actor: Actor, *roles):
     """Refuse (403) unless ``actor`` acts in one of ``roles``."""
     if actor.role not in roles:
-        raise PermissionDenied(f"The role '{actor.role}' may not do this.")
+        raise PermissionDenied(_("The role '%(role)s' may not do this.") % {"role": actor.role})

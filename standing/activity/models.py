@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .display import changes_in_words
+
 
 class ActivityRecord(models.Model):
     """One line of a customer's history: who did what, when, and the values before and after.
@@ -45,3 +47,7 @@ class ActivityRecord(models.Model):
             for k in keys
             if self.before.get(k) != self.after.get(k)
         ]
+
+    def changes_in_words(self):
+        """``changes()`` with field labels, localised dates and amounts, status labels."""
+        return changes_in_words(self)

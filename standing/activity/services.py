@@ -3,10 +3,22 @@ from django.utils import timezone
 from .models import ActivityRecord
 
 
-def record(customer, actor, action, summary, before=None, after=None, internal=False, at=None):
-    """Append a line to the activity log; call it inside the transaction that made the change."""
-    return ActivityRecord.objects.create(
+def build_record(
+    customer,
+    actor,
+    action,
+    summary,
+    before=None,
+    after=None,
+    internal=False,
+    at=None,
+    customer_id=None,
+):
+    """An unsaved activity line (for ``bulk_create`` of set-based changes); ``record()`` saves
+    one. ``customer_id`` may stand in for ``customer`` when only the id is at hand."""
+    return ActivityRecord(
         customer=customer,
+        **({"customer_id": customer_id} if customer is None and customer_id else {}),
         actor=actor.user if actor else None,
         actor_label=actor.label if actor else "system",
         action=action,
@@ -16,6 +28,13 @@ def record(customer, actor, action, summary, before=None, after=None, internal=F
         internal=internal,
         created_at=at or timezone.now(),
     )
+
+
+def record(customer, actor, action, summary, before=None, after=None, internal=False, at=None):
+    """Append a line to the activity log; call it inside the transaction that made the change."""
+    entry = build_record(customer, actor, action, summary, before, after, internal, at)
+    entry.save()
+    return entry
 
 
 def _jsonable(values):

@@ -1,6 +1,6 @@
 """Issuing documents ("Belege") and keeping the cost types."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -10,14 +10,9 @@ from django.utils.translation import gettext as _
 
 from standing.activity.services import record
 from standing.core.models import next_value
+from standing.core.money import round_money
 
 from .models import PREFIX, CostGroup, CostType, Document, DocumentKind, DocumentLine
-
-CENT = Decimal("0.01")
-
-
-def _cents(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @transaction.atomic
@@ -39,9 +34,12 @@ def issue_document(
     year = timezone.localdate(now).year
     number = f"{PREFIX[kind]}-{year}-{next_value(f'{kind}-{year}'):05d}"
     # The line amount is computed from the rounded unit price, so the printed line adds up.
-    rows = [(d, Decimal(q), _cents(p), _cents(Decimal(q) * _cents(p))) for d, q, p in lines]
+    rows = [
+        (d, Decimal(q), round_money(p), round_money(Decimal(q) * round_money(p)))
+        for d, q, p in lines
+    ]
     net = sum((amount for *_rest, amount in rows), Decimal("0"))
-    vat = _cents(net * vat_rate / 100)
+    vat = round_money(net * vat_rate / 100)
     document = Document.objects.create(
         kind=kind,
         number=number,

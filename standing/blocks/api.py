@@ -16,20 +16,29 @@ router = Router(tags=["blocks"])
 
 
 class BlockIn(Schema):
-    reason: str = Field(description="a code of the reason list, e.g. missing_documents")
-    note: str = Field("", description="required for an indefinite block: the message")
-    staff: str | None = Field(None, description="username of the staff member; default: you")
+    reason: str = Field(
+        max_length=40, description="a code of the reason list, e.g. missing_documents"
+    )
+    note: str = Field(
+        "", max_length=2000, description="required for an indefinite block: the message"
+    )
+    staff: str | None = Field(
+        None, max_length=150, description="username of the staff member; default: you"
+    )
     duration: Duration
     until: str | None = Field(
         None,
+        max_length=40,
         description="for duration 'until': YYYY-MM-DD (blocked through that day) or an "
         "ISO date-time (local time when it has no offset)",
     )
 
 
 class LiftIn(Schema):
-    reason: str = Field(description="why the block is lifted")
-    staff: str | None = Field(None, description="username of the staff member; default: you")
+    reason: str = Field(max_length=2000, description="why the block is lifted")
+    staff: str | None = Field(
+        None, max_length=150, description="username of the staff member; default: you"
+    )
 
 
 class BlockOut(Schema):

@@ -7,17 +7,35 @@ class BlocksConfig(AppConfig):
     verbose_name = "Blocks"
 
     def ready(self):
+        from standing.activity import display
+
+        from .models import BlockStatus
+
+        display.label_fields(
+            {
+                "block": _("block"),
+                "reason": _("reason"),
+                "staff": _("staff member"),
+                "since": _("since"),
+                "until": _("until"),
+                "note": _("note"),
+                "duration": _("duration"),
+                "lifted_reason": _("reason for lifting"),
+            }
+        )
+        display.label_values("status", BlockStatus, prefix="block")
         from standing.accounts.models import Role
+        from standing.core import tick
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
         from standing.core.views import SETTINGS_SECTIONS
         from standing.customers.panels import Panel, register
 
-        # Importing the services registers the expiry job with the tick.
-        from . import services  # noqa: F401
+        from . import services
         from .demo import demo_blocks
         from .panel import panel_context
 
+        tick.register(services.expire_due_blocks)
         register(
             Panel(
                 "blocks",

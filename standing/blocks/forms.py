@@ -11,13 +11,16 @@ from .services import Duration
 
 
 def staff_choices():
-    return User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by("username")
+    return User.objects.filter(is_active=True, role__in=STAFF_ROLES).order_by(
+        "last_name", "first_name", "username"
+    )
 
 
 class StaffField(forms.ModelChoiceField):
+    """Staff members ("Betreuer") by their names; the login name only for a user without one."""
+
     def label_from_instance(self, obj):
-        name = obj.get_full_name()
-        return f"{name} ({obj.username})" if name else obj.username
+        return obj.display_name()
 
 
 class BlockForm(BootstrapMixin, forms.Form):
@@ -84,7 +87,7 @@ class BlockFilterForm(forms.Form):
     reason = forms.ModelChoiceField(
         queryset=BlockReason.objects.all(), to_field_name="code", required=False
     )
-    staff = forms.ModelChoiceField(
+    staff = StaffField(
         queryset=User.objects.filter(role__in=STAFF_ROLES),
         to_field_name="username",
         required=False,

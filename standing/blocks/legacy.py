@@ -5,9 +5,8 @@ names every bad row with its line number. Each row is keyed by a hash of its con
 imported twice adds nothing the second time.
 """
 
-import csv
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -17,16 +16,13 @@ from django.utils.translation import gettext as _
 
 from standing.accounts.models import STAFF_ROLES, User
 from standing.activity.services import record
+from standing.core.csvimport import Column, CsvImport
 from standing.customers.models import Customer
 
 from .models import Block, BlockReason, BlockStatus
 from .services import end_of_day, format_moment, parse_moment
 
 COLUMNS = ["customer_number", "since", "until", "reason", "staff", "note"]
-
-
-class LegacyFileError(Exception):
-    """The file as a whole cannot be read (not UTF-8, wrong header)."""
 
 
 @dataclass
@@ -41,23 +37,11 @@ class LegacyRow:
     key: str
 
 
-@dataclass
-class Report:
-    new: list[LegacyRow] = field(default_factory=list)
-    # (line, what it repeats): already imported, or the same row earlier in this file.
-    skipped: list[tuple[int, str]] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-
 class _Lookups:
-    """Everything a row may name, looked up once per file rather than once per row."""
+    """Reasons and staff, looked up once per file; customers once per batch of rows."""
 
-    def __init__(self, numbers):
-        numbers = list(numbers)
+    def __init__(self):
         self.customers = {}
-        for i in range(0, len(numbers), 500):
-            for c in Customer.objects.filter(number__in=numbers[i : i + 500]):
-                self.customers[c.number] = c
         self.reasons = {}
         for reason in BlockReason.objects.all():
             self.reasons.setdefault(reason.label.casefold(), reason)
@@ -70,63 +54,62 @@ class _Lookups:
             names.setdefault(u.get_full_name().casefold(), []).append(u)
         self.staff_by_name = {n: us[0] for n, us in names.items() if n and len(us) == 1}
 
+    def load_customers(self, numbers):
+        numbers = list(numbers)
+        self.customers = {c.number: c for c in Customer.objects.filter(number__in=numbers)}
+
     def staff_member(self, value):
         key = value.strip().casefold()
         return self.staff.get(key) or self.staff_by_name.get(key)
 
 
-def read_legacy(stream) -> Report:
-    """Check every row of the CSV in ``stream`` (text) and say what an import would do."""
-    try:
-        text = stream.read()
-    except UnicodeDecodeError as error:
-        raise LegacyFileError(_("The file is not UTF-8: %(error)s") % {"error": error}) from None
-    reader = csv.reader(text.lstrip("\ufeff").splitlines(keepends=True))
-    header = next(reader, None)
-    if header is None or [h.strip().lower() for h in header] != COLUMNS:
-        raise LegacyFileError(
-            _("The header row must be exactly: %(columns)s") % {"columns": ",".join(COLUMNS)}
-        )
-    records = []
-    start = reader.line_num + 1
-    for values in reader:
-        if any(v.strip() for v in values):
-            records.append((start, values))
-        start = reader.line_num + 1
-    lookups = _Lookups({v[0].strip() for _line, v in records if v})
-    report = Report()
-    seen = {}
-    for line, values in records:
-        try:
-            row = _parse(line, values, lookups)
-        except ValidationError as error:
-            report.errors.append((line, "; ".join(error.messages)))
-            continue
-        if row.key in seen:
-            report.skipped.append((line, _("same as line %(line)s") % {"line": seen[row.key]}))
-            continue
-        seen[row.key] = line
-        report.new.append(row)
-    existing = set()
-    keys = list(seen)
-    for i in range(0, len(keys), 500):
-        existing |= set(
-            Block.objects.filter(legacy_key__in=keys[i : i + 500]).values_list(
+class LegacyBlocks(CsvImport):
+    """``standing blocks import-legacy FILE``: the old system's blocks, all rows or none.
+
+    Each row is keyed by a hash of its content, so a file imported twice adds nothing the
+    second time (skipped: "imported before"; a repeat within the file: "same as line N")."""
+
+    columns = [Column(name) for name in COLUMNS]
+    batch_size = 500
+
+    def __init__(self, now=None):
+        self.now = now
+
+    def start(self, report):
+        self.lookups = _Lookups()
+        self.seen = {}  # content key -> first line (32 bytes a row: fine for any real file)
+
+    def prepare(self, rows):
+        self.lookups.load_customers({row.values["customer_number"].strip() for row in rows})
+
+    def clean(self, row):
+        return _parse(row.line, [row.values[c] for c in COLUMNS], self.lookups)
+
+    def check(self, items, report):
+        fresh = []
+        for line, row in items:
+            if row.key in self.seen:
+                report.skipped.append(
+                    (line, _("same as line %(line)s") % {"line": self.seen[row.key]})
+                )
+            else:
+                self.seen[row.key] = line
+                fresh.append((line, row))
+        existing = set(
+            Block.objects.filter(legacy_key__in=[row.key for _line, row in fresh]).values_list(
                 "legacy_key", flat=True
             )
         )
-    for row in [r for r in report.new if r.key in existing]:
-        report.new.remove(row)
-        report.skipped.append((row.line, _("imported before")))
-    report.skipped.sort()
-    return report
+        for line, row in fresh:
+            if row.key in existing:
+                report.skipped.append((line, _("imported before")))
+        return [(line, row) for line, row in fresh if row.key not in existing]
+
+    def write(self, items):
+        import_rows([row for _line, row in items], now=self.now)
 
 
 def _parse(line, values, lookups) -> LegacyRow:
-    if len(values) != len(COLUMNS):
-        raise ValidationError(
-            _("expected %(n)s columns, found %(found)s") % {"n": len(COLUMNS), "found": len(values)}
-        )
     number, since, until, reason, staff, note = (v.strip() for v in values)
     problems = []
     customer = lookups.customers.get(number)

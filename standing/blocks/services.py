@@ -5,7 +5,6 @@ timed block stops blocking at its end for every check. The lifecycle table below
 what *happened* to a block: a person lifted it, or the system wrote its expiry to the log.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -13,14 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from standing.accounts.models import STAFF_ROLES, User
 from standing.activity.services import record
+from standing.core import lifecycle, strict
 from standing.core.errors import DomainError
-from standing.core.tick import register
 from standing.customers.models import CustomerStatus
 
 from .models import Block, BlockReason, BlockStatus
@@ -48,75 +48,99 @@ STEPS = {
 # --- the lifecycle -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Rule:
-    action: str
-    # Which blocks (at ``now``) the transition may touch, beyond their recorded status.
-    guard: object  # callable(now) -> Q
-
-
 TRANSITIONS = {
     # A person lifts a block that has not ended yet ("entsperren").
-    (S.ACTIVE, S.LIFTED): Rule(
-        "block.lifted", lambda now: Q(ends_at__isnull=True) | Q(ends_at__gt=now)
-    ),
+    (S.ACTIVE, S.LIFTED): "lifted",
     # The system logs the end of a timed block, once.
-    (S.ACTIVE, S.EXPIRED): Rule("block.expired", lambda now: Q(ends_at__lte=now)),
+    (S.ACTIVE, S.EXPIRED): "expired",
+}
+# Which blocks (at ``now``) a transition may touch, beyond their recorded status: checked by
+# the database in the same conditional UPDATE.
+TIME_RULES = {
+    S.LIFTED: lambda now: Q(ends_at__isnull=True) | Q(ends_at__gt=now),
+    S.EXPIRED: lambda now: Q(ends_at__lte=now),
 }
 
 
-class BlockTransitionNotAllowed(DomainError):
+def _ended(block, now):
+    return block.ends_at is not None and block.ends_at <= now
+
+
+class BlockTransitionNotAllowed(lifecycle.TransitionNotAllowed):
     """The block has ended already (lifted or expired), so it cannot change any more."""
 
-    def __init__(self, block, to, now):
-        self.block, self.to = block, to
-        if block.status == S.LIFTED:
-            message = _("Block %(id)s was lifted on %(at)s already.") % {
-                "id": block.pk,
-                "at": format_moment(block.lifted_at),
-            }
-        elif block.status == S.EXPIRED or (block.ends_at is not None and block.ends_at <= now):
-            message = _("Block %(id)s ended on %(at)s; there is nothing to lift.") % {
-                "id": block.pk,
-                "at": format_moment(block.ends_at),
-            }
-        else:
-            message = _("Block %(id)s cannot become %(to)s.") % {
-                "id": block.pk,
-                "to": S(to).label,
-            }
-        super().__init__(message)
+    def __init__(self, message=None, *, obj=None, frm=None, to=None, now=None):
+        block = obj
+        self.block = block
+        if message is None:
+            if block.status == S.LIFTED:
+                message = _("The block of %(since)s was lifted on %(at)s already.") % {
+                    "since": block_date(block),
+                    "at": format_moment(block.lifted_at),
+                }
+            elif block.status == S.EXPIRED or _ended(block, now or timezone.now()):
+                message = _("The block of %(since)s ended on %(at)s; there is nothing to lift.") % {
+                    "since": block_date(block),
+                    "at": format_moment(block.ends_at),
+                }
+            else:
+                message = _("The block of %(since)s cannot become %(to)s.") % {
+                    "since": block_date(block),
+                    "to": S(to).label,
+                }
+        super().__init__(message, obj=block, frm=frm, to=to)
+
+
+class BlockChangedMeanwhile(lifecycle.ChangedMeanwhile, BlockTransitionNotAllowed):
+    pass
+
+
+BLOCK = lifecycle.Lifecycle(
+    "block",
+    Block,
+    TRANSITIONS,
+    action_prefix="block",
+    internal=True,
+    describe=lambda block: _("The block of %(since)s") % {"since": block_date(block)},
+    not_allowed=BlockTransitionNotAllowed,
+    changed=BlockChangedMeanwhile,
+)
+
+
+def allowed_transitions(block, now=None) -> list[str]:
+    """What can happen to ``block`` at ``now``: the table, then the time rules."""
+    now = now or timezone.now()
+    return [
+        to
+        for to in BLOCK.allowed(block)
+        if (to == S.LIFTED) != _ended(block, now)  # lift before the end, expire after
+    ]
 
 
 @transaction.atomic
 def transition(block: Block, to: str, actor, *, now, summary, values=None, details=None):
-    """Move ``block`` to ``to`` if the table allows it at ``now``, with a conditional UPDATE
-    (two concurrent requests or ticks cannot both succeed), and log it in the same
-    transaction. ``actor`` None is the system."""
-    rule = TRANSITIONS.get((block.status, to))
-    if rule is None:
-        raise BlockTransitionNotAllowed(block, to, now)
-    values = {"status": to, **(values or {})}
-    changed = Block.objects.filter(rule.guard(now), pk=block.pk, status=block.status).update(
-        **values
-    )
-    if changed != 1:
+    """Move ``block`` to ``to`` if the table allows it at ``now`` (the one lifecycle engine:
+    a conditional UPDATE that also checks the time rule, so two concurrent requests or ticks
+    cannot both succeed, logged in the same transaction). ``actor`` None is the system."""
+    try:
+        return BLOCK.transition(
+            block,
+            to,
+            actor,
+            updates=values,
+            summary=summary,
+            before={"block": block.pk},
+            details={"block": block.pk, **(details or {})},
+            condition=TIME_RULES[to](now) if to in TIME_RULES else None,
+            at=now if to != S.EXPIRED else block.ends_at,
+        )
+    except lifecycle.TransitionNotAllowed as refused:
+        # Say what happened to the block, from its row as it is now.
         block.refresh_from_db()
-        raise BlockTransitionNotAllowed(block, to, now)
-    before = block.status
-    for field, value in values.items():
-        setattr(block, field, value)
-    record(
-        block.customer,
-        actor,
-        rule.action,
-        summary,
-        before={"block": block.pk, "status": before},
-        after={"block": block.pk, "status": to, **(details or {})},
-        internal=True,
-        at=now if to != S.EXPIRED else block.ends_at,
-    )
-    return block
+        error = BlockChangedMeanwhile if isinstance(refused, lifecycle.ChangedMeanwhile) else None
+        raise (error or BlockTransitionNotAllowed)(
+            obj=block, frm=refused.frm, to=to, now=now
+        ) from None
 
 
 # --- blocking ----------------------------------------------------------------------------
@@ -128,6 +152,11 @@ class CustomerDeleted(DomainError):
 
 def format_moment(moment):
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def block_date(block):
+    """How people name a block in a message: by the day it began ("the block of 30.11.2026")."""
+    return date_format(timezone.localtime(block.starts_at), "SHORT_DATE_FORMAT")
 
 
 def staff_member(username, actor) -> User:
@@ -171,6 +200,8 @@ def parse_moment(value, field) -> tuple[datetime, bool]:
     if isinstance(value, str):
         text = value.strip()
         try:
+            if not strict.DATE.match(text):
+                raise ValueError(text)
             value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
         except ValueError:
             raise ValidationError(
@@ -181,6 +212,11 @@ def parse_moment(value, field) -> tuple[datetime, bool]:
                     ]
                 }
             ) from None
+    if isinstance(value, date):
+        try:
+            strict.in_range(value.date() if isinstance(value, datetime) else value)
+        except ValueError as error:
+            raise ValidationError({field: [str(error)]}) from None
     if isinstance(value, datetime):
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
@@ -286,9 +322,20 @@ def _checked_end(duration, now, until, note):
     ends_at = compute_end(duration, now, until)
     if ends_at is not None and ends_at <= now:
         raise ValidationError(
-            {"until": [_("The end %(at)s lies in the past.") % {"at": format_moment(ends_at)}]}
+            {"until": [_("The end %(at)s lies in the past.") % {"at": _as_given(until, ends_at)}]}
         )
     return ends_at
+
+
+def _as_given(until, ends_at):
+    """The end as the user wrote it: a day stays that day (a block "through 01.01." ends at
+    the start of 02.01., but the message names the day they typed)."""
+    day = until if isinstance(until, date) and not isinstance(until, datetime) else None
+    if isinstance(until, str) and len(until.strip()) == 10:
+        day = parse_date(until.strip())
+    if day is not None:
+        return date_format(day, "SHORT_DATE_FORMAT")
+    return format_moment(ends_at)
 
 
 def _facts(block, **extra):
@@ -344,7 +391,6 @@ def expire_block(block, now):
     )
 
 
-@register
 def expire_due_blocks(now):
     """The tick: write each timed block's end into its customer's log, once, by the system."""
     due = Block.objects.filter(status=S.ACTIVE, ends_at__lte=now).select_related(

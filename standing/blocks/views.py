@@ -58,7 +58,9 @@ def block_list(request):
         "form": form,
         "params": request.GET,
         "reasons": BlockReason.objects.all(),
-        "staff_members": form.fields["staff"].queryset.order_by("username"),
+        "staff_members": form.fields["staff"].queryset.order_by(
+            "last_name", "first_name", "username"
+        ),
         "active": active.order_by("ends_at", "-starts_at"),
         "ending": active.filter(ends_at__lte=now + UPCOMING).order_by("ends_at"),
         "history": Paginator(history.order_by("-ended_at", "-id"), 50).get_page(
@@ -145,7 +147,11 @@ def lift_block(request, number, block_id):
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            return _done(request, customer, _("Block %(id)s is lifted.") % {"id": block.pk})
+            return _done(
+                request,
+                customer,
+                _("The block of %(since)s is lifted.") % {"since": services.block_date(block)},
+            )
     if request.method == "POST":
         return _dialog(request, "blocks/lift_form.html", context, form)
     template = "blocks/lift_form.html#form" if request.htmx else "blocks/lift_form.html"

@@ -3,6 +3,8 @@ from urllib.parse import unquote_to_bytes
 
 from django.http import HttpResponseBadRequest, JsonResponse
 
+from .strict import BodyError, check_body
+
 NUL_MESSAGE = "The request contains a NUL character (\\u0000), which no field may hold."
 
 
@@ -53,3 +55,23 @@ def _contains_nul(value):
     if isinstance(value, list):
         return any(_contains_nul(v) for v in value)
     return False
+
+
+class StrictJsonMiddleware:
+    """The API reads only JSON objects: a body of another content type answers 415, one that
+    is not a JSON object 422, a string with a control character or a lone surrogate 422
+    (see ``core.strict.check_body``). Runs after the locale is chosen, so the message is in
+    the caller's language; the API's own parser then reads the checked body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/") and request.method in ("POST", "PUT", "PATCH"):
+            body = request.body
+            if body:
+                try:
+                    check_body(request.META.get("CONTENT_TYPE", ""), body)
+                except BodyError as error:
+                    return JsonResponse({"detail": error.detail}, status=error.status)
+        return self.get_response(request)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F
 
@@ -19,3 +20,29 @@ def next_value(key: str) -> int:
     # An atomic increment: safe under concurrency on PostgreSQL and on SQLite.
     Sequence.objects.filter(key=key).update(last=F("last") + 1)
     return Sequence.objects.values_list("last", flat=True).get(key=key)
+
+
+class StateTransition(models.Model):
+    """One state change of one object, written by ``core.lifecycle`` in the transaction that
+    made it: which lifecycle, which object, from, to, who, when and why."""
+
+    lifecycle = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=80)  # the model's label, "orders.order"
+    object_id = models.CharField(max_length=40)
+    from_state = models.CharField(max_length=40)
+    to_state = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)
+    at = models.DateTimeField()
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["lifecycle", "object_id", "at"], name="transition_object_time")
+        ]
+
+    def __str__(self):
+        return f"{self.lifecycle} {self.object_id}: {self.from_state} → {self.to_state}"

@@ -8,11 +8,13 @@ decimals is refused, so nobody loses a cent without being told.
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
+SYMBOLS = {"EUR": "€"}
 ZERO = Decimal("0.00")
 # Twelve digits as in every DecimalField(max_digits=12, decimal_places=2) of the models.
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -65,13 +67,24 @@ def parse_amount(value, *, field=None, allow_negative=False, allow_zero=True) ->
     return amount
 
 
-def format_money(amount, language=None) -> str:
-    """1.234,56 € for German readers, €1,234.56 for English ones."""
+def format_money(amount, language=None, currency=None) -> str:
+    """``amount`` (Decimal, int or a decimal string) rounded half up to the cent, with the
+    thousands grouping and currency sign of ``language`` (default: the active language).
+    Anything that is not a number is returned as it is."""
     if amount is None or amount == "":
         return ""
-    value = round_money(amount)
+    try:
+        value = Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return str(amount)
+    currency = currency or settings.CURRENCY
+    symbol = SYMBOLS.get(currency, currency)
+    language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
     sign = "-" if value < 0 else ""
-    whole, cents = f"{abs(value):,.2f}".split(".")
-    if (language or get_language() or "de")[:2] == "en":
-        return f"{sign}€{whole}.{cents}"
-    return f"{sign}{whole.replace(',', '.')},{cents}\u00a0€"
+    grouped = f"{abs(value):,.2f}"
+    if language == "de":
+        grouped = grouped.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+        return f"{sign}{grouped} {symbol}"
+    if len(symbol) == 1:
+        return f"{sign}{symbol}{grouped}"
+    return f"{sign}{grouped} {symbol}"

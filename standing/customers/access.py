@@ -4,11 +4,13 @@ The invitation link is Django's password-reset token: it expires after PASSWORD_
 and becomes invalid as soon as the password is set, so it works exactly once.
 """
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -28,14 +30,9 @@ def invitation_path(user):
 
 
 @transaction.atomic
-def invite(customer, actor):
-    """Create the login if there is none and send the invitation (again)."""
-    from .tasks import send_invitation
-
-    if not customer.email:
-        raise ValidationError(
-            {"email": [_("The customer has no email address; add one in the master data.")]}
-        )
+def ensure_login(customer, actor):
+    """The customer's login (user name: the customer number), created without a usable
+    password when there is none yet."""
     user = customer.user
     if user is None:
         user = User(
@@ -51,10 +48,25 @@ def invite(customer, actor):
         customer.user = user
         customer.save(update_fields=["user"])
         record(customer, actor, "login.created", _("Login created by invitation"))
+    return user
+
+
+@transaction.atomic
+def invite(customer, actor):
+    """Create the login if there is none and send the invitation (again)."""
+    from . import outbox
+
+    if not customer.email:
+        raise ValidationError(
+            {"email": [_("The customer has no email address; add one in the master data.")]}
+        )
+    user = ensure_login(customer, actor)
     record(
         customer, actor, "login.invited", _("Invitation sent to %(to)s") % {"to": customer.email}
     )
-    transaction.on_commit(lambda: send_invitation.enqueue(customer.pk))
+    with translation.override(customer.language or settings.LANGUAGE_CODE):
+        subject = _("Your customer login")
+    outbox.enqueue(customer, subject, actor=actor, kind="invitation")
     return user
 
 

@@ -1,11 +1,12 @@
 from datetime import date, datetime
 
 from django.core.paginator import Paginator
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from standing.accounts.models import Role
 from standing.accounts.scoping import STAFF, get_scoped, require, scoped
+from standing.core.strict import IsoDate, Language
 
 from . import services
 from .models import Customer, CustomerGroup, CustomerStatus
@@ -50,22 +51,24 @@ class CustomerPage(Schema):
 
 
 class CustomerPatch(Schema):
-    kind: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    company_name: str | None = None
-    birth_date: date | None = None
-    email: str | None = None
-    phone: str | None = None
-    iban: str | None = None
-    document_number: str | None = None
-    street: str | None = None
-    postal_code: str | None = None
-    city: str | None = None
-    country: str | None = None
-    group: str | None = Field(None, description="name of the customer group, empty for none")
-    language: str | None = None
-    general_info: str | None = None
+    kind: str | None = Field(None, max_length=20)
+    first_name: str | None = Field(None, max_length=100)
+    last_name: str | None = Field(None, max_length=100)
+    company_name: str | None = Field(None, max_length=200)
+    birth_date: IsoDate | None = None
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=40)
+    iban: str | None = Field(None, max_length=42)
+    document_number: str | None = Field(None, max_length=40)
+    street: str | None = Field(None, max_length=200)
+    postal_code: str | None = Field(None, max_length=20)
+    city: str | None = Field(None, max_length=100)
+    country: str | None = Field(None, max_length=2)
+    group: str | None = Field(
+        None, max_length=100, description="name of the customer group, empty for none"
+    )
+    language: Language | None = None
+    general_info: str | None = Field(None, max_length=5000)
 
 
 class StandingOut(Schema):
@@ -81,10 +84,10 @@ class StandingOut(Schema):
 @router.get("", response=CustomerPage)
 def list_customers(
     request,
-    q: str = "",
+    q: str = Query("", max_length=200),
     status: CustomerStatus | None = None,
     blocked: bool | None = None,
-    page: int = 1,
+    page: int = Query(1, ge=1, le=10**6),
 ):
     require(request.actor, *STAFF, Role.VENDOR)
     if page < 1:

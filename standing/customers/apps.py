@@ -1,6 +1,31 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CustomersConfig(AppConfig):
     name = "standing.customers"
     verbose_name = "Customers"
+
+    def ready(self):
+        from standing.activity import display
+        from standing.core import tick
+
+        from . import outbox, tasks  # noqa: F401  (tasks: the outbox's renderers)
+        from .models import Customer, CustomerStatus, Grant, Permission
+
+        display.label_fields(
+            {
+                field.name: field.verbose_name
+                for field in Customer._meta.concrete_fields
+                if field.editable
+            }
+        )
+        display.label_fields({perm.value: perm.label for perm in Permission})
+        display.label_fields({"attachments": _("attachments"), "group": _("customer group")})
+        display.label_values("status", CustomerStatus, prefix="status")
+        display.label_values("status", CustomerStatus, prefix="customer")
+        display.label_values("kind", Customer._meta.get_field("kind").choices, prefix="customer")
+        for perm in Permission:
+            display.label_values(perm.value, Grant, prefix="customer")
+
+        tick.register(outbox.sweep)

@@ -6,8 +6,7 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from standing.activity.services import record
-from standing.core.errors import DomainError
+from standing.core import lifecycle
 
 from .models import Customer, CustomerStatus
 
@@ -48,42 +47,86 @@ def taking_over_history():
         _TAKING_OVER.reset(token)
 
 
-class TransitionNotAllowed(DomainError):
+class TransitionNotAllowed(lifecycle.TransitionNotAllowed):
     """The customer is not in a status from which the requested one can be reached."""
 
-    def __init__(self, customer, to):
-        self.customer, self.to = customer, to
-        super().__init__(
-            _("Customer %(number)s is %(status)s and cannot become %(to)s.")
-            % {
-                "number": customer.number,
-                "status": S(customer.status).label,
-                "to": S(to).label,
-            }
-        )
+
+class ChangedMeanwhile(lifecycle.ChangedMeanwhile, TransitionNotAllowed):
+    """Someone else changed the customer's status first (still a TransitionNotAllowed for
+    callers that only ask "did it happen")."""
+
+
+def _refusal(customer, frm, to):
+    return _("Customer %(number)s is %(status)s and cannot become %(to)s.") % {
+        "number": customer.number,
+        "status": S(frm).label,
+        "to": S(to).label,
+    }
+
+
+# The card actions that alone may take these transitions (standing.privacy's erasure,
+# standing.duplicates' merge), so that no button or API call offers them otherwise.
+_CARD_ACTION = ContextVar("card_action", default="")
+
+
+@contextmanager
+def card_action(name):
+    """Inside: the transitions reserved for the card action ``name`` ("erase", "merge")."""
+    token = _CARD_ACTION.set(name)
+    try:
+        yield
+    finally:
+        _CARD_ACTION.reset(token)
+
+
+def _only_by(name, message):
+    return lambda customer, actor: None if _CARD_ACTION.get() == name else message
+
+
+_ONLY_ERASURE = _only_by(
+    "erase", _("A verified or active customer is deleted by erasing their data (Delete).")
+)
+GUARDS = {
+    (S.VERIFIED, S.DELETED): _ONLY_ERASURE,
+    (S.ACTIVE, S.DELETED): _ONLY_ERASURE,
+    S.MERGED: _only_by("merge", _("A customer becomes a tombstone only through a merge.")),
+}
+
+CUSTOMER = lifecycle.Lifecycle(
+    "customer",
+    Customer,
+    TRANSITIONS,
+    guards=GUARDS,
+    customer="self",
+    action_prefix="status",
+    describe=lambda customer: _("Customer %(number)s") % {"number": customer.number},
+    refusal=_refusal,
+    summary=lambda customer, frm, to: (
+        _("Status %(frm)s → %(to)s") % {"frm": S(frm).label, "to": S(to).label}
+    ),
+    not_allowed=TransitionNotAllowed,
+    changed=ChangedMeanwhile,
+)
+
+
+def allowed_transitions(customer, actor=None) -> list[str]:
+    """The statuses ``customer`` can reach now: drives the card's buttons and API checks."""
+    return CUSTOMER.allowed(customer, actor)
 
 
 @transaction.atomic
 def transition(customer: Customer, to: str, actor, summary="", details=None, internal=False):
-    """Move ``customer`` to ``to`` if the table allows it, with a conditional UPDATE so that two
-    concurrent requests cannot both succeed, and log it in the same transaction."""
-    frm = customer.status
-    action = TRANSITIONS.get((frm, to))
-    if action is None:
-        raise TransitionNotAllowed(customer, to)
-    changed = Customer.objects.filter(pk=customer.pk, status=frm).update(status=to)
-    if changed != 1:
-        customer.refresh_from_db(fields=["status"])
-        raise TransitionNotAllowed(customer, to)
-    customer.status = to
-    record(
+    """Move ``customer`` to ``to`` if the table allows it (the one lifecycle engine: a
+    conditional UPDATE, the activity record and the transition row in one transaction), then
+    run the handlers registered for entering ``to``."""
+    CUSTOMER.transition(
         customer,
+        to,
         actor,
-        f"status.{action}",
-        summary or _("Status %(frm)s → %(to)s") % {"frm": S(frm).label, "to": S(to).label},
-        before={"status": frm},
-        after={"status": to, **(details or {})},
+        summary=summary or None,
+        details=details,
         internal=internal,
+        run_handlers=False,
     )
     for handler in [] if _TAKING_OVER.get() else ON_ENTER.get(to, []):
         handler(customer, actor)

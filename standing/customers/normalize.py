@@ -10,7 +10,7 @@ import unicodedata
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from schwifty import IBAN
+from schwifty import IBAN, exceptions
 from schwifty.exceptions import SchwiftyException
 
 GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -39,6 +39,40 @@ def phone_e164(raw: str, region: str = "DE") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def phone_display(value: str) -> str:
+    """A stored (E.164) number as people read it: "+49 171 1234567"; anything else as is."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "DE")
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def iban_display(value: str) -> str:
+    """An IBAN in groups of four: "DE89 3704 0044 0532 0130 00"."""
+    compact = re.sub(r"\s+", "", value or "").upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def _iban_problem(error):
+    """Why an IBAN is not valid, in words (schwifty's messages are English)."""
+    reasons = {
+        exceptions.InvalidChecksumDigits: _("its check digits do not match (a typo?)"),
+        exceptions.InvalidBBANChecksum: _("the account number's check digit does not match"),
+        exceptions.InvalidLength: _("it has the wrong number of characters for its country"),
+        exceptions.InvalidCountryCode: _("it does not start with a known country code"),
+        exceptions.InvalidStructure: _("it contains characters an IBAN cannot have there"),
+        exceptions.InvalidBankCode: _("its bank code is not valid"),
+        exceptions.InvalidAccountCode: _("its account number is not valid"),
+    }
+    for kind, reason in reasons.items():
+        if isinstance(error, kind):
+            return reason
+    return _("it is not in the IBAN format")
+
+
 def iban_compact(raw: str) -> str:
     if not raw:
         return ""
@@ -46,7 +80,8 @@ def iban_compact(raw: str) -> str:
         return IBAN(raw).compact
     except SchwiftyException as error:
         raise ValidationError(
-            _("“%(value)s” is not a valid IBAN: %(error)s") % {"value": raw, "error": error}
+            _("“%(value)s” is not a valid IBAN: %(error)s")
+            % {"value": raw, "error": _iban_problem(error)}
         ) from None
 
 

@@ -20,7 +20,6 @@ from .models import (
     CustomerStatus,
     CustomerVendor,
     Grant,
-    Message,
     Note,
     Permission,
 )
@@ -259,7 +258,7 @@ def delete_file(customer_file, actor):
 
 @transaction.atomic
 def send_message(customer, actor, subject, body, attachment_ids=()):
-    from .tasks import deliver_message
+    from . import outbox
 
     errors = {}
     if not customer.email:
@@ -273,10 +272,7 @@ def send_message(customer, actor, subject, body, attachment_ids=()):
         errors["attachments"] = [_("An attachment does not belong to this customer.")]
     if errors:
         raise ValidationError(errors)
-    message = Message.objects.create(
-        customer=customer, to=customer.email, subject=subject, body=body, sent_by=actor.user
-    )
-    message.attachments.set(files)
+    message = outbox.enqueue(customer, subject, body, actor=actor, attachments=files)
     record(
         customer,
         actor,
@@ -284,5 +280,4 @@ def send_message(customer, actor, subject, body, attachment_ids=()):
         _("Email “%(subject)s” to %(to)s") % {"subject": subject, "to": customer.email},
         after={"attachments": ", ".join(f.name for f in files)},
     )
-    transaction.on_commit(lambda: deliver_message.enqueue(message.pk))
     return message

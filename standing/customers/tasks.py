@@ -1,59 +1,34 @@
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.tasks import task
-from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from standing.activity.services import record
-
-from .models import Message, MessageStatus
+from . import outbox
 
 
 @task()
 def deliver_message(message_id: int):
-    """Send one logged customer email; the outcome is written back and into the activity."""
-    message = Message.objects.select_related("customer").get(pk=message_id)
-    if message.status == MessageStatus.SENT:
-        return
-    email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to])
-    for attachment in message.attachments.all():
-        with attachment.file.open("rb") as fh:
-            email.attach(attachment.name, fh.read(), attachment.content_type)
-    try:
-        email.send()
-    except OSError as error:
-        Message.objects.filter(pk=message.pk).update(
-            status=MessageStatus.FAILED, error=str(error)[:300]
-        )
-        record(message.customer, None, "message.failed", f"Email failed: {error}"[:300])
-        raise
-    Message.objects.filter(pk=message.pk).update(status=MessageStatus.SENT, sent_at=timezone.now())
-    record(message.customer, None, "message.sent", f"Email sent: {message.subject}")
+    """Send one outbox row (customers/outbox.py), outside any transaction."""
+    return outbox.deliver(message_id)
 
 
-@task()
-def send_invitation(customer_id: int):
-    """The invitation email with the link to set a password (valid for a limited time)."""
-    from django.utils import translation
-    from django.utils.translation import gettext as _
-
+@outbox.renderer("invitation")
+def invitation(message):
+    """The invitation with the link to set a password, made when it is sent (the link is
+    valid for a limited time and is never stored)."""
     from .access import invitation_path
-    from .models import Customer
 
-    customer = Customer.objects.select_related("user").get(pk=customer_id)
-    if customer.user is None:
-        return
+    customer = message.customer
+    user = customer.user
     with translation.override(customer.language or settings.LANGUAGE_CODE):
-        link = settings.SITE_URL + invitation_path(customer.user)
+        link = settings.SITE_URL + invitation_path(user) if user else ""
         body = _(
             "Hello %(name)s,\n\nplease set the password for your customer login %(login)s:\n"
             "%(link)s\n\nThe link is valid for %(days)d days and can be used once.\n"
         ) % {
             "name": customer.full_name,
-            "login": customer.user.username,
+            "login": user.username if user else "",
             "link": link,
             "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
         }
-        EmailMessage(
-            _("Your customer login"), body, settings.DEFAULT_FROM_EMAIL, [customer.email]
-        ).send()
-    record(customer, None, "login.invitation_sent", f"→ {customer.email}")
+        return _("Your customer login"), body

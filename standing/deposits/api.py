@@ -5,6 +5,7 @@ from decimal import Decimal
 from ninja import Field, Router, Schema
 
 from standing.accounts.scoping import STAFF, get_scoped, require
+from standing.core.strict import Money
 from standing.customers.models import Customer, CustomerStatus
 
 from . import services
@@ -14,9 +15,11 @@ router = Router(tags=["screening outcomes"])
 
 
 class DepositOfferIn(Schema):
-    amount: Decimal = Field(..., description="decimal string, more than 0")
-    billing_step: str = Field(..., description="invoice | receipt | none")
-    cost_type: str = Field("deposit", description="code of a cost type in the group 'Kaution'")
+    amount: Money = Field(..., description="decimal string, more than 0")
+    billing_step: str = Field(..., max_length=20, description="invoice | receipt | none")
+    cost_type: str = Field(
+        "deposit", max_length=40, description="code of a cost type in the group 'Kaution'"
+    )
     payment_link: bool = False
 
 

@@ -8,6 +8,13 @@ class DepositsConfig(AppConfig):
     verbose_name = "Deposits"
 
     def ready(self):
+        from standing.activity import display
+
+        from .models import BillingStep, OfferStatus
+
+        display.label_fields({"billing_step": _("billing step"), "payment_link": _("payment link")})
+        display.label_values("status", OfferStatus, prefix="deposit")
+        display.label_values("billing_step", BillingStep)
         from django.conf import settings
 
         from standing.accounts.models import Role

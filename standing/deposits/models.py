@@ -96,6 +96,11 @@ class VerifiedActionRun(models.Model):
         return f"{self.customer_id}:{self.action}"
 
 
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DONE = "done", _("done")
+
+
 class StaffTask(models.Model):
     """A to-do for staff ("Aufgabe"), e.g. to welcome a newly verified customer."""
 
@@ -103,6 +108,9 @@ class StaffTask(models.Model):
         "customers.Customer", null=True, on_delete=models.CASCADE, related_name="staff_tasks"
     )
     title = models.CharField(_("task"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(

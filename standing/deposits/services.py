@@ -17,14 +17,17 @@ from django.utils.translation import gettext_lazy
 from standing.activity.services import record
 from standing.billing import services as billing
 from standing.billing.models import DEPOSIT_GROUP, CostType, DocumentKind
+from standing.core import lifecycle
 from standing.core.errors import DomainError
+from standing.core.money import format_money, parse_amount
+from standing.customers.lifecycle import allowed_transitions
 from standing.customers.lifecycle import transition as customer_transition
 from standing.customers.models import CustomerStatus
 from standing.customers.services import send_message
 from standing.payments import services as payments
 from standing.payments.models import LinkStatus
 
-from .models import BillingStep, DepositOffer, OfferStatus
+from .models import BillingStep, DepositOffer, OfferStatus, StaffTask, TaskStatus
 
 S = CustomerStatus
 O = OfferStatus  # noqa: E741
@@ -35,19 +38,58 @@ TRANSITIONS = {
 }
 
 
-class OfferNotOpen(DomainError):
-    def __init__(self, offer, to):
-        super().__init__(
-            gettext_lazy("The deposit offer is %(status)s and cannot become %(to)s.")
-            % {"status": O(offer.status).label, "to": O(to).label}
-        )
+class OfferNotOpen(lifecycle.TransitionNotAllowed):
+    """The offer is no longer open (paid or withdrawn)."""
+
+
+class OfferChangedMeanwhile(lifecycle.ChangedMeanwhile, OfferNotOpen):
+    pass
+
+
+OFFER = lifecycle.Lifecycle(
+    "deposit_offer",
+    DepositOffer,
+    TRANSITIONS,
+    action_prefix="deposit",
+    describe=lambda offer: gettext_lazy("The deposit offer"),
+    refusal=lambda offer, frm, to: (
+        gettext_lazy("The deposit offer is %(status)s and cannot become %(to)s.")
+        % {"status": O(frm).label, "to": O(to).label}
+    ),
+    summary=lambda offer, frm, to: (
+        _("Deposit offer over %(amount)s: %(status)s")
+        % {"amount": format_money(offer.amount), "status": O(to).label}
+    ),
+    not_allowed=OfferNotOpen,
+    changed=OfferChangedMeanwhile,
+)
 
 
 class WrongStatus(DomainError):
     """The action needs the customer in another status."""
 
 
-def _require_status(customer, *statuses, action):
+# What each action on the deposit panel does to the customer's status: (the status it leads to,
+# the status it starts from — None: any the customer lifecycle allows). The panel's buttons and
+# the services' preconditions both ask ``can()``, and ``can()`` asks the customer lifecycle.
+ACTIONS = {
+    "offer": (S.VERIFIED, S.DENIED, gettext_lazy("A deposit offer")),
+    "accept": (S.VERIFIED, S.DENIED, gettext_lazy("Accepting")),
+    "verify": (S.VERIFIED, S.DENIED, gettext_lazy("Verifying")),
+    "activate": (S.ACTIVE, None, gettext_lazy("Activating")),
+    "delete": (S.DELETED, None, gettext_lazy("Deleting")),
+}
+
+
+def can(customer, action, actor=None) -> bool:
+    """Whether ``action`` is possible for ``customer`` in their current status."""
+    target, start, _label = ACTIONS[action]
+    if start is not None and customer.status != start:
+        return False
+    return target in allowed_transitions(customer, actor)
+
+
+def _require_status(customer, action):
     # Lock the customer's row, so two staff members acting at once are served one after the
     # other and the second sees the first one's outcome.
     customer.status = (
@@ -56,10 +98,14 @@ def _require_status(customer, *statuses, action):
         .values_list("status", flat=True)
         .get(pk=customer.pk)
     )
-    if customer.status not in statuses:
+    if not can(customer, action):
         raise WrongStatus(
             _("%(action)s is not possible: customer %(number)s is %(status)s.")
-            % {"action": action, "number": customer.number, "status": S(customer.status).label}
+            % {
+                "action": ACTIONS[action][2],
+                "number": customer.number,
+                "status": S(customer.status).label,
+            }
         )
 
 
@@ -73,39 +119,20 @@ def open_offer(customer):
 
 @transaction.atomic
 def offer_transition(offer, to, actor):
-    frm = offer.status
-    action = TRANSITIONS.get((frm, to))
-    if action is None:
-        raise OfferNotOpen(offer, to)
-    values = {"status": to, **({"paid_at": timezone.now()} if to == O.PAID else {})}
-    if DepositOffer.objects.filter(pk=offer.pk, status=frm).update(**values) != 1:
-        offer.refresh_from_db()
-        raise OfferNotOpen(offer, to)
-    for key, value in values.items():
-        setattr(offer, key, value)
-    record(
-        offer.customer,
-        actor,
-        f"deposit.{action}",
-        _("Deposit offer over %(amount)s: %(status)s")
-        % {"amount": offer.amount, "status": O(to).label},
-        before={"status": frm},
-        after={"status": to},
-    )
-    return offer
+    updates = {"paid_at": timezone.now()} if to == O.PAID else {}
+    return OFFER.transition(offer, to, actor, updates=updates)
 
 
 def _clean_offer(amount, billing_step, cost_type_code):
     errors = {}
     try:
-        amount = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except ArithmeticError:
-        errors["amount"] = [_("Enter the amount as a number, e.g. 150.00.")]
+        # The one money validator: more than two decimals is refused, never rounded.
+        amount = parse_amount(str(amount) if isinstance(amount, float) else amount)
+    except ValidationError as error:
+        errors["amount"] = error.messages
     else:
-        if not amount.is_finite() or amount <= 0:
+        if amount <= 0:
             errors["amount"] = [_("The deposit must be more than 0.")]
-        elif amount >= Decimal("10") ** 10:
-            errors["amount"] = [_("The deposit is too large.")]
     if billing_step not in BillingStep.values:
         errors["billing_step"] = [_("Choose invoice, receipt or none as the billing step.")]
     cost_type = deposit_cost_types().filter(code=cost_type_code).first()
@@ -133,7 +160,7 @@ def offer_deposit(
     customer, actor, amount, billing_step, cost_type_code, payment_link=False, provider=None
 ):
     """Offer a deposit to a denied customer; a previous open offer is withdrawn."""
-    _require_status(customer, S.DENIED, action=_("A deposit offer"))
+    _require_status(customer, "offer")
     amount, cost_type = _clean_offer(amount, billing_step, cost_type_code)
     _withdraw_open(customer, actor)
     with translation.override(customer.language or settings.LANGUAGE_CODE):
@@ -156,7 +183,7 @@ def offer_deposit(
         "deposit.offered",
         _("Deposit of %(amount)s offered (%(step)s, %(cost_type)s)")
         % {
-            "amount": amount,
+            "amount": format_money(amount),
             "step": BillingStep(billing_step).label,
             "cost_type": cost_type.code,
         },
@@ -194,8 +221,8 @@ def _send_offer_email(offer, actor):
         lines = [
             _("Hello %(name)s,") % {"name": customer.first_name},
             "",
-            _("we are glad to accept you as a customer against a deposit of %(amount)s %(cur)s.")
-            % {"amount": offer.amount, "cur": settings.CURRENCY},
+            _("we are glad to accept you as a customer against a deposit of %(amount)s.")
+            % {"amount": format_money(offer.amount)},
         ]
         if offer.payment_link:
             lines.append(_("Please pay it here: %(url)s") % {"url": offer.payment_link.payment_url})
@@ -243,7 +270,7 @@ def on_link_paid(link, actor):
 @transaction.atomic
 def accept(customer, actor):
     """Accept a denied customer without a deposit (a first-class action, no 1 € workaround)."""
-    _require_status(customer, S.DENIED, action=_("Accepting"))
+    _require_status(customer, "accept")
     _withdraw_open(customer, actor)
     return customer_transition(customer, S.VERIFIED, actor, summary=_("Accepted without deposit"))
 
@@ -251,7 +278,7 @@ def accept(customer, actor):
 @transaction.atomic
 def verify(customer, actor):
     """Staff mark the deposit as paid (by invoice or otherwise): the customer becomes VERIFIED."""
-    _require_status(customer, S.DENIED, action=_("Verifying"))
+    _require_status(customer, "verify")
     offer = open_offer(customer)
     if offer is None:
         raise WrongStatus(
@@ -270,17 +297,43 @@ def verify(customer, actor):
 
 @transaction.atomic
 def activate(customer, actor):
-    _require_status(customer, S.VERIFIED, action=_("Activating"))
+    _require_status(customer, "activate")
     return customer_transition(customer, S.ACTIVE, actor)
 
 
 @transaction.atomic
 def delete(customer, actor):
     """DELETED: the customer's login is deactivated, so logging in is refused."""
-    _require_status(customer, S.DENIED, S.PENDING, action=_("Deleting"))
+    _require_status(customer, "delete")
     _withdraw_open(customer, actor)
     customer_transition(customer, S.DELETED, actor)
     if customer.user_id:
         type(customer.user).objects.filter(pk=customer.user_id).update(is_active=False)
         record(customer, actor, "login.deactivated", _("Login deactivated"))
     return customer
+
+
+# --- staff tasks ----------------------------------------------------------------------------
+class TaskNotOpen(lifecycle.TransitionNotAllowed):
+    pass
+
+
+TASK = lifecycle.Lifecycle(
+    "staff_task",
+    StaffTask,
+    {(TaskStatus.OPEN, TaskStatus.DONE): "done"},
+    action_prefix="task",
+    internal=True,
+    describe=lambda task: _("Task “%(title)s”") % {"title": task.title},
+    refusal=lambda task, frm, to: _("This task is done already."),
+    summary=lambda task, frm, to: _("Task done: %(title)s") % {"title": task.title},
+    not_allowed=TaskNotOpen,
+    changed=type("TaskChangedMeanwhile", (lifecycle.ChangedMeanwhile, TaskNotOpen), {}),
+)
+
+
+def complete_task(task: StaffTask, actor) -> StaffTask:
+    """Staff mark a task done: once, with who and when, in the customer's activity."""
+    return TASK.transition(
+        task, TaskStatus.DONE, actor, updates={"done_at": timezone.now(), "done_by": actor.user}
+    )

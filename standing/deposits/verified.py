@@ -86,32 +86,36 @@ def on_verified(customer, actor):
 @task()
 def render_confirmation_letter(customer_id: int):
     """The account confirmation letter (DIN 5008), kept in the customer's documents."""
-    from reportlab.platypus import Paragraph, Spacer
-
-    from standing.billing.pdf import BODY, recipient_lines, render_letter
+    from standing.core import letters
 
     customer = Customer.objects.get(pk=customer_id)
     name = f"Bestaetigung-{customer.number}.pdf"
     if customer.files.filter(name=name).exists():
         return
-    with translation.override(customer.language or settings.LANGUAGE_CODE):
+    language = customer.language or settings.LANGUAGE_CODE
+    creditor = letters.Creditor.operator()
+    with translation.override(language):
         today = timezone.localdate()
-        content = render_letter(
-            recipient_lines(customer),
-            [(_("Customer number"), customer.number), (_("Date"), today.strftime("%d.%m.%Y"))],
-            _("Your customer account is confirmed"),
-            [
-                Paragraph(_("Dear %(name)s,") % {"name": customer.full_name}, BODY),
-                Spacer(1, 4),
-                Paragraph(
-                    _("we are pleased to confirm your customer account %(number)s.")
-                    % {"number": customer.number},
-                    BODY,
-                ),
-                Spacer(1, 12),
-                Paragraph(_("Kind regards"), BODY),
-                Paragraph(settings.COMPANY["name"], BODY),
-            ],
+        content = letters.render(
+            letters.Letter(
+                creditor=creditor,
+                recipient=letters.recipient_lines(customer),
+                subject=_("Your customer account is confirmed"),
+                info=[
+                    (_("Customer number"), customer.number),
+                    (_("Date"), today.strftime("%d.%m.%Y")),
+                ],
+                body=[
+                    letters.Text(_("Dear %(name)s,") % {"name": customer.full_name}),
+                    letters.Space(1.5),
+                    letters.Text(
+                        _("we are pleased to confirm your customer account %(number)s.")
+                        % {"number": customer.number}
+                    ),
+                    letters.Closing(_("Kind regards"), creditor.name),
+                ],
+                language=language,
+            )
         )
     stored = CustomerFile(
         customer=customer, name=name, content_type="application/pdf", size=len(content)

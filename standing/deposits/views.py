@@ -3,14 +3,13 @@ and the staff tasks list."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from standing.accounts.scoping import STAFF, Actor, acting, get_scoped, scoped
+from standing.accounts.scoping import STAFF, acting, get_scoped, scoped
 from standing.core.errors import DomainError
 from standing.core.http import redirect_back
 from standing.customers.models import Customer, CustomerStatus
@@ -35,11 +34,12 @@ def outcome_panel(request, customer, actor):
             :5
         ],
         "open_offer": offer,
-        "can_offer": customer.status == S.DENIED,
-        "can_accept": customer.status == S.DENIED,
-        "can_verify": customer.status == S.DENIED and offer is not None,
-        "can_activate": customer.status == S.VERIFIED,
-        "can_delete": customer.status in (S.DENIED, S.PENDING),
+        # The buttons follow the customer lifecycle, as the services' preconditions do.
+        "can_offer": services.can(customer, "offer", actor),
+        "can_accept": services.can(customer, "accept", actor),
+        "can_verify": services.can(customer, "verify", actor) and offer is not None,
+        "can_activate": services.can(customer, "activate", actor),
+        "can_delete": services.can(customer, "delete", actor),
     }
 
 
@@ -105,9 +105,7 @@ def outcome(request, number, action):
 
 @login_required
 def task_list(request):
-    actor = Actor.of(request.user)
-    if not actor.is_staff:
-        raise PermissionDenied
+    actor = acting(request, *STAFF)
     tasks = scoped(StaffTask.objects.select_related("customer", "done_by"), actor)
     show_done = request.GET.get("done") == "1"
     if not show_done:
@@ -118,12 +116,12 @@ def task_list(request):
 @login_required
 @require_POST
 def task_done(request, task_id):
-    actor = Actor.of(request.user)
-    if not actor.is_staff:
-        raise PermissionDenied
+    actor = acting(request, *STAFF)
     staff_task = get_scoped(StaffTask.objects.all(), actor, pk=task_id)
-    StaffTask.objects.filter(pk=staff_task.pk, done_at__isnull=True).update(
-        done_at=timezone.now(), done_by=request.user
-    )
-    messages.success(request, _("Task done."))
+    try:
+        services.complete_task(staff_task, actor)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Task done."))
     return redirect_back(request, "deposits:tasks")

@@ -9,9 +9,10 @@ class DuplicatesConfig(AppConfig):
 
     def ready(self):
         from standing.accounts.models import Role
+        from standing.core.bench import BENCHES
+        from standing.core.bench import register as register_bench
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
-        from standing.core.management.commands.bench import BENCH_CASES
         from standing.customers.models import Customer
         from standing.customers.panels import Panel, register
 
@@ -26,5 +27,5 @@ class DuplicatesConfig(AppConfig):
             NAVIGATION.append(entry)
         if demo_duplicates not in DEMO_STEPS:
             DEMO_STEPS.append(demo_duplicates)
-        if services.bench_cases not in BENCH_CASES:
-            BENCH_CASES.append(services.bench_cases)
+        if "duplicates" not in BENCHES:
+            register_bench("duplicates", services.bench_duplicates)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from standing.activity.services import record
 from standing.core.errors import DomainError
 from standing.customers import records
-from standing.customers.lifecycle import transition
+from standing.customers.lifecycle import card_action, transition
 from standing.customers.models import Customer, CustomerStatus
 from standing.customers.services import MASTER_FIELDS, update_customer
 
@@ -244,13 +244,14 @@ def merge(survivor, other, actor, choices=None) -> dict:
             before=old,
             after=permissions,
         )
-    transition(
-        other,
-        CustomerStatus.MERGED,
-        actor,
-        _("Merged into %(number)s") % {"number": survivor.number},
-        details={"merged_into": survivor.number},
-    )
+    with card_action("merge"):
+        transition(
+            other,
+            CustomerStatus.MERGED,
+            actor,
+            _("Merged into %(number)s") % {"number": survivor.number},
+            details={"merged_into": survivor.number},
+        )
     record(
         survivor,
         actor,

@@ -183,10 +183,10 @@ def reason_labels(reasons):
 # --- standing bench --------------------------------------------------------------------
 
 
-def bench_cases(sample):
-    """The p95 of one customer's suggestions on the bench's customers (SPEC: ≤ 50 ms on
-    1,000,000). Bench customers are bulk-loaded without signals, so their keys are filled
-    here first, set-based and only where missing."""
+def bench_cases():
+    """{name: callable}: one customer's suggestions, another of 200 random bench customers each
+    time. Bench customers are bulk-loaded without signals, so their keys are filled here
+    first, set-based and only where missing."""
     keys_table = connection.ops.quote_name(CustomerKeys._meta.db_table)
     customers_table = connection.ops.quote_name(Customer._meta.db_table)
     with connection.cursor() as cursor:
@@ -211,3 +211,11 @@ def bench_cases(sample):
         return suggestions(customer)
 
     return {"duplicates of one customer": one}
+
+
+def bench_duplicates(command, options):
+    """``standing bench --only duplicates [--customers N]``: the p95 of one customer's
+    suggestions among N customers (SPEC: at most 50 ms on 1,000,000)."""
+    loaded = command.load(options["customers"])
+    results = command.measure(bench_cases(), options["repeat"])
+    return {"customers": Customer.objects.count(), "loaded_now": loaded, "cases": results}

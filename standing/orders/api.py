@@ -1,20 +1,22 @@
 """``/api/v1/orders`` and ``/api/v1/customers/{number}/orders`` (SPEC §10)."""
 
-import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from pydantic import BeforeValidator
 
 from standing.accounts.models import Role
 from standing.accounts.scoping import STAFF, get_scoped, require, scoped
+from standing.core.strict import IsoDate, IsoDateTime, Money
 from standing.customers.models import Customer
+from standing.screening import services as screening
+from standing.screening.api import RegistrationIn, registration_values
 from standing.vendors.models import Vendor
 
 from . import events, services
@@ -25,33 +27,8 @@ customer_orders = Router(tags=["orders"])
 WRITERS = (*STAFF, Role.INTEGRATION, Role.VENDOR)
 
 
-def _iso_date(value):
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("Give the date as YYYY-MM-DD, e.g. 2026-01-31.")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value} is not a calendar date.") from None
-
-
-def _money(value):
-    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
-        raise ValueError("Give the amount as a decimal string, e.g. '49.90'.")
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError("Give the amount as a decimal string, e.g. '49.90'.") from None
-    if not amount.is_finite():
-        raise ValueError("Give the amount as a decimal string, e.g. '49.90'.")
-    return amount
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 # Database ids are 64-bit; a larger number must be refused before it reaches a query.
 VendorId = Annotated[int, Field(ge=1, le=2**63 - 1)]
-Money = Annotated[Decimal, BeforeValidator(_money)]
 
 
 class ProductIn(Schema):
@@ -69,7 +46,7 @@ class OneTimePlan(Schema):
 
 class InstallmentPlan(Schema):
     kind: Literal["installments"]
-    count: int
+    count: int = Field(ge=1, le=1000)
     interval: Literal["monthly"] = "monthly"
     first_due: IsoDate
 
@@ -77,20 +54,30 @@ class InstallmentPlan(Schema):
 class OrderIn(Schema):
     number: str = Field(min_length=1, max_length=64)
     vendor: VendorId
-    customer: str
+    customer: str | None = Field(
+        None,
+        max_length=32,
+        description="the customer's number; a vendor token reaches only customers it already "
+        "deals with, unless the order carries the customer's `registration`",
+    )
+    registration: RegistrationIn | None = Field(
+        None,
+        description="the customer's registration data (as POST /registrations): screened like "
+        "a registration, or matched to the customer it repeats",
+    )
     product: ProductIn
     amount: Money
     payment_method: PaymentMethod
-    created_at: datetime | None = None
+    created_at: IsoDateTime | None = None
     payment_plan: Annotated[OneTimePlan | InstallmentPlan, Field(discriminator="kind")]
 
 
 class EventIn(Schema):
-    id: str
-    type: str
+    id: str = Field(min_length=1, max_length=100)
+    type: str = Field(max_length=24)
     date: IsoDate
     amount: Money | None = None
-    installment: int | None = None
+    installment: int | None = Field(None, ge=1, le=1000)
     fee: Money | None = None
 
 
@@ -227,11 +214,7 @@ def create_order(request, payload: OrderIn):
     vendor = Vendor.objects.filter(pk=payload.vendor).first()
     if vendor is None:
         raise ValidationError({"vendor": [f"There is no vendor with the id {payload.vendor}."]})
-    # Not scoped: the shop knows the customer number from the registration, and this order is
-    # what links the customer to the vendor.
-    customer = Customer.objects.filter(number=payload.customer).first()
-    if customer is None:
-        raise ValidationError({"customer": [f"There is no customer {payload.customer}."]})
+    customer = _order_customer(actor, payload)
     plan = payload.payment_plan
     created_at = payload.created_at or timezone.now()
     if timezone.is_naive(created_at):
@@ -263,14 +246,37 @@ def create_order(request, payload: OrderIn):
     return 201, order_out(_orders(actor).get(pk=order.pk))
 
 
+def _order_customer(actor, payload):
+    """The customer the order is for. Scoped: a vendor token reaches a customer it had no
+    business with only by carrying that customer's registration data, which is screened like
+    a registration (or matched to the customer it repeats)."""
+    if payload.registration is None:
+        if not payload.customer:
+            raise ValidationError(
+                {"customer": [_("Name the customer, or send their registration data.")]}
+            )
+        return services.customer_for_order(actor, payload.customer)
+    values, payment = registration_values(payload.registration)
+    if payload.customer:
+        # Both given: the registration must be the named customer's; nothing is created.
+        try:
+            return services.customer_for_order(actor, payload.customer)
+        except ValidationError:
+            repeated = screening.repeated_registration(values)
+            if repeated is None or repeated.number != payload.customer:
+                raise
+    require(actor, *screening.REGISTRARS)
+    return screening.register(actor, values, initial_payment=payment)
+
+
 @router.get("", response=OrderPage)
 def list_orders(
     request,
     vendor: int | None = Query(None, ge=1, le=2**63 - 1),
     customer: str = "",
     status: OrderStatus | None = None,
-    overdue_on: date | None = None,
-    page: int = 1,
+    overdue_on: IsoDate | None = None,
+    page: int = Query(1, ge=1, le=10**6),
 ):
     require(request.actor, *STAFF, Role.VENDOR, Role.INTEGRATION)
     if page < 1:
@@ -296,15 +302,20 @@ def _page(qs, page):
     }
 
 
+VendorFilter = Query(
+    None, ge=1, le=2**63 - 1, description="the vendor, when several vendors use this number"
+)
+
+
 @router.get("/{number}", response=OrderOut)
-def get_order(request, number: str):
-    return order_out(get_scoped(_orders(request.actor), request.actor, number=number))
+def get_order(request, number: str, vendor: int | None = VendorFilter):
+    return order_out(services.find_order(_orders(request.actor), request.actor, number, vendor))
 
 
 @router.post("/{number}/events", response={200: EventOut, 201: EventOut})
-def post_event(request, number: str, payload: EventIn):
+def post_event(request, number: str, payload: EventIn, vendor: int | None = VendorFilter):
     require(request.actor, *WRITERS)
-    order = get_scoped(Order.objects.all(), request.actor, number=number)
+    order = services.find_order(Order.objects.all(), request.actor, number, vendor)
     result, duplicate = events.deliver(
         order,
         request.actor,

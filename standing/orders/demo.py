@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from standing.accounts.scoping import SYSTEM
+from standing.core.money import round_money
 from standing.customers.models import Customer, CustomerStatus
 from standing.rentals import services as rentals
 from standing.rentals.models import DamageCase, Product, Voucher
@@ -160,7 +161,7 @@ def _story(order, story, today):
         _send(order, "stop", "installments_stopped", first.due_date + timedelta(days=20))
     elif story == "cancelled":
         # A deposit was paid, the order cancelled and the deposit refunded.
-        deposit = (order.amount / 5).quantize(Decimal("0.01"))
+        deposit = round_money(order.amount / 5)
         _send(order, "pay", "payment_received", first.due_date, amount=deposit)
         _send(order, "cancel", "order_cancelled", first.due_date + timedelta(days=3))
         _send(order, "refund", "refund", first.due_date + timedelta(days=5), amount=deposit)
@@ -170,7 +171,7 @@ def _story(order, story, today):
             "part",
             "payment_received",
             first.due_date,
-            amount=(first.amount / 2).quantize(Decimal("0.01")),
+            amount=round_money(first.amount / 2),
         )
 
 

@@ -28,14 +28,20 @@ from django.utils.translation import gettext as _
 
 from standing.activity.services import record
 from standing.core.errors import DomainError
+from standing.core.money import format_money, round_money
 
 from . import lifecycle
 from .models import EventType, InstallmentState, Order, OrderStatus, PaymentEvent
-from .schedule import CENT, MAX_INSTALLMENTS
+from .schedule import MAX_INSTALLMENTS
 from .services import OWED_STATES, check_amount
 
 I = InstallmentState  # noqa: E741
 FEE_TYPES = {EventType.PAYMENT_FAILED, EventType.CHARGEBACK}
+
+
+# Called inside the event's transaction after it was applied: fn(order, stored_event, actor).
+# The claims app registers here to open, add to, close or cancel the order's claim.
+AFTER_EVENT: list = []
 
 
 class EventRejected(DomainError):
@@ -102,6 +108,7 @@ def deliver(order: Order, actor, event: Event):
                 stored = PaymentEvent.objects.create(
                     event_id=event.id,
                     order=order,
+                    vendor_id=order.vendor_id,
                     type=event.type,
                     date=event.date,
                     amount=event.amount,
@@ -110,11 +117,13 @@ def deliver(order: Order, actor, event: Event):
                     actor_label=actor.label,
                 )
         except IntegrityError:
-            if not PaymentEvent.objects.filter(event_id=event.id).exists():
+            if not PaymentEvent.objects.filter(
+                vendor_id=order.vendor_id, event_id=event.id
+            ).exists():
                 raise
             return _duplicate(order, event), True
         paid_before = order.paid_amount
-        effect = _apply(order, event)
+        effect = _apply(order, event, actor)
         _resum(order)
         if event.type == EventType.ORDER_CANCELLED:
             lifecycle.transition(order, OrderStatus.CANCELLED, actor)
@@ -137,16 +146,18 @@ def deliver(order: Order, actor, event: Event):
             },
             internal=True,
         )
+        for handler in AFTER_EVENT:
+            handler(order, stored, actor)
         return stored.result, False
 
 
 def event_label(event):
     label = str(EventType(event.type).label)
-    return f"{label} {event.amount} EUR" if event.amount is not None else label
+    return f"{label} {format_money(event.amount)}" if event.amount is not None else label
 
 
 def _duplicate(order, event):
-    first = PaymentEvent.objects.get(event_id=event.id)
+    first = PaymentEvent.objects.get(vendor_id=order.vendor_id, event_id=event.id)
     same = (
         first.order_id == order.pk
         and first.type == event.type
@@ -182,14 +193,15 @@ def result(order, stored):
 def _resum(order):
     sums = order.installments.aggregate(amount=Sum("amount"), paid=Sum("paid_amount"))
     # Quantized: SQLite's SUM of decimals loses the trailing zeros.
-    order.amount, order.paid_amount = (sums[k].quantize(CENT) for k in ("amount", "paid"))
+    order.amount, order.paid_amount = (round_money(sums[k]) for k in ("amount", "paid"))
     order.save(update_fields=["amount", "paid_amount", "cancellation_costs"])
 
 
 class _Changes:
     """Installments touched by one event, with their values before, for the timeline."""
 
-    def __init__(self):
+    def __init__(self, actor=None):
+        self.actor = actor
         self.rows, self.before = {}, {}
 
     def touch(self, inst):
@@ -201,8 +213,8 @@ class _Changes:
     def save(self):
         for seq, inst in self.rows.items():
             lifecycle.check_installment_transition(inst, self.before[seq][0], inst.state)
-        for inst in self.rows.values():
-            inst.save(update_fields=["state", "amount", "paid_amount"])
+        for seq, inst in self.rows.items():
+            lifecycle.move_installment(inst, self.before[seq][0], self.actor)
         return {
             str(seq): {
                 "state": [self.before[seq][0], inst.state],
@@ -213,7 +225,7 @@ class _Changes:
         }
 
 
-def _apply(order, event):
+def _apply(order, event, actor=None):
     if order.status == OrderStatus.CANCELLED and event.type != EventType.REFUND:
         raise EventRejected(
             _("Order %(number)s is cancelled; only refunds apply to it.") % {"number": order.number}
@@ -235,7 +247,7 @@ def _apply(order, event):
                     ]
                 }
             )
-    changes = _Changes()
+    changes = _Changes(actor)
     HANDLERS[event.type](order, event, installments, named, changes)
     if event.fee:
         order.cancellation_costs += event.fee

@@ -1,16 +1,16 @@
-"""The order status lifecycle: one table, one function. No order status is set elsewhere.
+"""The order and installment lifecycles, declared for the one engine (core.lifecycle).
 
 ``open`` means something is still owed, ``paid`` that nothing is (a chargeback reopens it),
-``cancelled`` is final (only refunds still apply to a cancelled order).
+``cancelled`` is final (only refunds still apply to a cancelled order). An installment's state
+follows from payment events (orders/events.py); each change passes the installment table.
 """
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from standing.activity.services import record
-from standing.core.errors import DomainError
+from standing.core import lifecycle
 
-from .models import InstallmentState, Order, OrderStatus
+from .models import Installment, InstallmentState, Order, OrderStatus
 
 S = OrderStatus
 
@@ -22,36 +22,44 @@ TRANSITIONS = {
 }
 
 
-class OrderTransitionNotAllowed(DomainError):
-    def __init__(self, order, to):
-        super().__init__(
-            _("Order %(number)s is %(status)s and cannot become %(to)s.")
-            % {"number": order.number, "status": S(order.status).label, "to": S(to).label}
-        )
+class OrderTransitionNotAllowed(lifecycle.TransitionNotAllowed):
+    pass
+
+
+class OrderChangedMeanwhile(lifecycle.ChangedMeanwhile, OrderTransitionNotAllowed):
+    pass
+
+
+ORDER = lifecycle.Lifecycle(
+    "order",
+    Order,
+    TRANSITIONS,
+    action_prefix="order",
+    internal=True,
+    describe=lambda order: _("Order %(number)s") % {"number": order.number},
+    refusal=lambda order, frm, to: (
+        _("Order %(number)s is %(status)s and cannot become %(to)s.")
+        % {"number": order.number, "status": S(frm).label, "to": S(to).label}
+    ),
+    summary=lambda order, frm, to: (
+        _("Order %(number)s: %(frm)s → %(to)s")
+        % {"number": order.number, "frm": S(frm).label, "to": S(to).label}
+    ),
+    not_allowed=OrderTransitionNotAllowed,
+    changed=OrderChangedMeanwhile,
+)
 
 
 @transaction.atomic
 def transition(order: Order, to: str, actor, summary=""):
-    frm = order.status
-    action = TRANSITIONS.get((frm, to))
-    if action is None:
-        raise OrderTransitionNotAllowed(order, to)
-    if Order.objects.filter(pk=order.pk, status=frm).update(status=to) != 1:
-        order.refresh_from_db(fields=["status"])
-        raise OrderTransitionNotAllowed(order, to)
-    order.status = to
-    record(
-        order.customer,
+    return ORDER.transition(
+        order,
+        to,
         actor,
-        f"order.{action}",
-        summary
-        or _("Order %(number)s: %(frm)s → %(to)s")
-        % {"number": order.number, "frm": S(frm).label, "to": S(to).label},
-        before={"order": order.number, "status": frm},
-        after={"order": order.number, "status": to},
-        internal=True,
+        summary=summary or None,
+        before={"order": order.number},
+        details={"order": order.number},
     )
-    return order
 
 
 def settle_status(order: Order, actor):
@@ -65,23 +73,61 @@ def settle_status(order: Order, actor):
 # --- installments: their state follows from payment events (orders/events.py) ------------
 I = InstallmentState  # noqa: E741
 _OWED = (I.OPEN, I.FAILED, I.CHARGED_BACK, I.STOPPED)
-INSTALLMENT_TRANSITIONS = frozenset(
-    {(s, I.PAID) for s in _OWED}  # paid in full
-    | {(I.OPEN, I.FAILED), (I.OPEN, I.STOPPED)}  # a collection failed / was stopped
-    | {(s, I.CHARGED_BACK) for s in (I.PAID, I.OPEN, I.FAILED, I.STOPPED)}  # money reversed
-    | {(s, I.CANCELLED) for s in _OWED}  # the order was cancelled
+INSTALLMENT_TRANSITIONS = {
+    **{(s, I.PAID): "paid" for s in _OWED},  # paid in full
+    (I.OPEN, I.FAILED): "failed",  # a collection failed
+    (I.OPEN, I.STOPPED): "stopped",  # ... was stopped
+    **{(s, I.CHARGED_BACK): "charged_back" for s in (I.PAID, I.OPEN, I.FAILED, I.STOPPED)},
+    **{(s, I.CANCELLED): "cancelled" for s in _OWED},  # the order was cancelled
+}
+
+
+class InstallmentTransitionNotAllowed(lifecycle.TransitionNotAllowed):
+    pass
+
+
+class InstallmentChangedMeanwhile(lifecycle.ChangedMeanwhile, InstallmentTransitionNotAllowed):
+    pass
+
+
+def _installment_refusal(installment, frm, to):
+    return _("Installment %(n)s cannot go from %(frm)s to %(to)s.") % {
+        "n": installment.sequence,
+        "frm": I(frm).label,
+        "to": I(to).label,
+    }
+
+
+# The payment event's own activity record describes every installment it touched, so the
+# installment lifecycle writes transition rows only.
+INSTALLMENT = lifecycle.Lifecycle(
+    "installment",
+    Installment,
+    INSTALLMENT_TRANSITIONS,
+    field="state",
+    record=False,
+    customer=None,
+    refusal=_installment_refusal,
+    not_allowed=InstallmentTransitionNotAllowed,
+    changed=InstallmentChangedMeanwhile,
 )
-
-
-class InstallmentTransitionNotAllowed(DomainError):
-    def __init__(self, installment, frm, to):
-        super().__init__(
-            _("Installment %(n)s cannot go from %(frm)s to %(to)s.")
-            % {"n": installment.sequence, "frm": I(frm).label, "to": I(to).label}
-        )
 
 
 def check_installment_transition(installment, frm, to):
     """Every installment state change of a payment event passes here before it is saved."""
-    if frm != to and (frm, to) not in INSTALLMENT_TRANSITIONS:
-        raise InstallmentTransitionNotAllowed(installment, frm, to)
+    if frm != to and (why := INSTALLMENT.refusal_reason(installment, to, frm=frm)):
+        raise InstallmentTransitionNotAllowed(why, obj=installment, frm=frm, to=to)
+
+
+def move_installment(installment, frm, actor, fields=("amount", "paid_amount")):
+    """Save an installment a payment event changed: a state change through the engine (a
+    conditional UPDATE from ``frm`` with the amounts, and its transition row), else the
+    amounts alone."""
+    to = installment.state
+    if frm == to:
+        installment.save(update_fields=["state", *fields])
+        return installment
+    installment.state = frm
+    return INSTALLMENT.transition(
+        installment, to, actor, updates={f: getattr(installment, f) for f in fields}
+    )

@@ -62,7 +62,8 @@ def money(verbose_name, **kwargs):
 
 
 class Order(models.Model):
-    number = models.CharField(_("order number"), max_length=64, unique=True)
+    # Unique per vendor (a vendor cannot learn another vendor's numbers from a 409).
+    number = models.CharField(_("order number"), max_length=64)
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="orders")
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="orders"
@@ -87,8 +88,13 @@ class Order(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
-        indexes = [models.Index(fields=["vendor", "status"], name="order_vendor_status")]
+        indexes = [
+            models.Index(fields=["vendor", "status"], name="order_vendor_status"),
+            # Staff and operator-wide tokens look orders up by number across vendors.
+            models.Index(fields=["number"], name="order_number"),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["vendor", "number"], name="order_number_per_vendor"),
             models.CheckConstraint(
                 condition=Q(paid_amount__gte=0) & Q(paid_amount__lte=F("amount")),
                 name="order_paid_within_amount",
@@ -102,7 +108,8 @@ class Order(models.Model):
         return self.number
 
     def get_absolute_url(self):
-        return reverse("orders:detail", args=[self.number])
+        # Numbers are unique per vendor; the vendor makes the link unambiguous for staff.
+        return f"{reverse('orders:detail', args=[self.number])}?vendor={self.vendor_id}"
 
     @property
     def open_amount(self):
@@ -175,10 +182,13 @@ class Installment(models.Model):
 
 
 class PaymentEvent(models.Model):
-    """A payment event as delivered; its unique ``event_id`` makes delivery idempotent."""
+    """A payment event as delivered; its ``event_id``, unique per vendor, makes delivery
+    idempotent (one vendor can neither see nor take another vendor's event ids)."""
 
-    event_id = models.CharField(_("event id"), max_length=100, unique=True)
+    event_id = models.CharField(_("event id"), max_length=100)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    # The order's vendor, kept on the event so the id is unique per vendor in the database.
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="+")
     type = models.CharField(_("type"), max_length=24, choices=EventType.choices)
     date = models.DateField(_("date"))
     amount = money(_("amount"), null=True, blank=True)
@@ -194,6 +204,9 @@ class PaymentEvent(models.Model):
     class Meta:
         ordering = ["received_at", "id"]
         verbose_name = _("payment event")
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "event_id"], name="event_id_per_vendor"),
+        ]
 
     def __str__(self):
         return self.event_id

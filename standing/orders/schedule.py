@@ -5,7 +5,8 @@ from decimal import ROUND_DOWN, Decimal
 
 from dateutil.relativedelta import relativedelta
 
-CENT = Decimal("0.01")
+from standing.core.money import CENT
+
 MAX_INSTALLMENTS = 120
 
 

@@ -9,8 +9,10 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Min, OuterRef, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from standing.accounts.scoping import get_scoped, not_found, scoped
 from standing.activity.services import record
 from standing.core.errors import DomainError
+from standing.core.money import format_money, parse_amount
 from standing.customers.normalize import search_key
 from standing.customers.services import link_vendor
 
@@ -36,21 +38,52 @@ OWED_STATES = [
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
+class OrderNumberAmbiguous(DomainError):
+    """Order numbers are unique per vendor: an operator-wide caller must name the vendor."""
+
+    status = 422
+
+
+def find_order(queryset, actor, number, vendor=None):
+    """The order ``number`` among those ``actor`` may see (404 when unknown or foreign).
+    Two vendors may use the same number; a caller who sees both names the vendor."""
+    if vendor is not None:
+        queryset = queryset.filter(vendor_id=vendor)
+    try:
+        return get_scoped(queryset, actor, number=number)
+    except queryset.model.MultipleObjectsReturned:
+        raise OrderNumberAmbiguous(
+            _(
+                "Several vendors use the order number %(number)s: name the vendor "
+                "(vendor=ID) to say which order you mean."
+            )
+            % {"number": number}
+        ) from None
+
+
+def customer_for_order(actor, number):
+    """The customer an order names, as far as ``actor`` may reach them. A vendor reaches only
+    customers it already deals with; an unknown and another vendor's customer are refused
+    alike (the numbers are sequential, the answer must not tell which exist)."""
+    from standing.customers.models import Customer
+
+    customer = scoped(Customer.objects.all(), actor).filter(number=number).first()
+    if customer is None:
+        raise ValidationError({"customer": [str(not_found(Customer, number))]})
+    return customer
+
+
 class OrderExists(DomainError):
     pass
 
 
 def check_amount(value, field="amount", allow_zero=False):
-    if not isinstance(value, Decimal) or not value.is_finite():
+    """An amount a service is given: the one money validator (core.money.parse_amount)."""
+    if not isinstance(value, Decimal):
         raise ValidationError({field: [_("Give the amount as a decimal string, e.g. '49.90'.")]})
-    if value < 0 or (value == 0 and not allow_zero):
+    if value < 0:  # said the same way with or without zero allowed
         raise ValidationError({field: [_("The amount must be greater than zero.")]})
-    # Before quantizing: a huge exponent would overflow the decimal context.
-    if value >= Decimal("1e10"):
-        raise ValidationError({field: [_("The amount is too large.")]})
-    if value != value.quantize(Decimal("0.01")):
-        raise ValidationError({field: [_("The amount has at most two decimal places.")]})
-    return value
+    return parse_amount(value, field=field, allow_zero=allow_zero)
 
 
 def build_schedule(amount, plan_kind, due=None, count=None, first_due=None):
@@ -131,8 +164,8 @@ def create_order(
         customer,
         actor,
         "order.created",
-        _("Order %(number)s created (%(amount)s EUR, %(plan)s)")
-        % {"number": number, "amount": amount, "plan": PlanKind(plan_kind).label},
+        _("Order %(number)s created (%(amount)s, %(plan)s)")
+        % {"number": number, "amount": format_money(amount), "plan": PlanKind(plan_kind).label},
         after={
             "order": number,
             "vendor": vendor.pk,

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from standing.accounts.scoping import BACK_OFFICE, acting, get_scoped, scoped
+from standing.accounts.scoping import BACK_OFFICE, acting, scoped
 from standing.core.errors import DomainError
 from standing.vendors.models import Vendor
 
@@ -56,7 +57,13 @@ def order_list_view(request):
 
 def _order(request, number, actor):
     qs = Order.objects.select_related("customer", "vendor")
-    return get_scoped(qs, actor, number=number)
+    vendor = request.GET.get("vendor", "")
+    if vendor and not (vendor.isascii() and vendor.isdigit() and int(vendor) < 2**63):
+        raise Http404(_("Order %(number)s not found.") % {"number": number})
+    try:
+        return services.find_order(qs, actor, number, int(vendor) if vendor else None)
+    except services.OrderNumberAmbiguous as error:
+        raise Http404(str(error)) from None
 
 
 @login_required

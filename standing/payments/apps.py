@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PaymentsConfig(AppConfig):
@@ -6,6 +7,14 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self):
+        from standing.activity import display
+
+        from .models import LinkStatus
+
+        display.label_fields(
+            {"purpose": _("purpose"), "url": _("address"), "reference": _("reference")}
+        )
+        display.label_values("status", LinkStatus, prefix="payment_link")
         from standing.core import tick
 
         from .services import expire_links

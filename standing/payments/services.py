@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from standing.accounts.scoping import SYSTEM
 from standing.activity.services import record
+from standing.core import lifecycle
 from standing.core.errors import DomainError
+from standing.core.money import format_money
 
 from .models import LinkStatus, PaymentLink, WebhookEvent
 from .providers import get_provider
@@ -31,12 +33,31 @@ TRANSITIONS = {
 ON_PAID: list = []
 
 
-class LinkNotOpen(DomainError):
-    def __init__(self, link, to):
-        super().__init__(
-            gettext_lazy("The payment link is %(status)s and cannot become %(to)s.")
-            % {"status": L(link.status).label, "to": L(to).label}
-        )
+class LinkNotOpen(lifecycle.TransitionNotAllowed):
+    """The link is no longer open (paid, failed or expired)."""
+
+
+class LinkChangedMeanwhile(lifecycle.ChangedMeanwhile, LinkNotOpen):
+    pass
+
+
+LINK = lifecycle.Lifecycle(
+    "payment_link",
+    PaymentLink,
+    TRANSITIONS,
+    action_prefix="payment_link",
+    describe=lambda link: gettext_lazy("The payment link"),
+    refusal=lambda link, frm, to: (
+        gettext_lazy("The payment link is %(status)s and cannot become %(to)s.")
+        % {"status": L(frm).label, "to": L(to).label}
+    ),
+    summary=lambda link, frm, to: (
+        _("Payment link over %(amount)s: %(status)s")
+        % {"amount": format_money(link.amount, currency=link.currency), "status": L(to).label}
+    ),
+    not_allowed=LinkNotOpen,
+    changed=LinkChangedMeanwhile,
+)
 
 
 @transaction.atomic
@@ -58,8 +79,8 @@ def create_link(customer, amount, purpose, actor, provider=None) -> PaymentLink:
         customer,
         actor,
         "payment_link.created",
-        _("Payment link over %(amount)s %(currency)s (%(provider)s)")
-        % {"amount": link.amount, "currency": link.currency, "provider": link.provider},
+        _("Payment link over %(amount)s (%(provider)s)")
+        % {"amount": format_money(link.amount, currency=link.currency), "provider": link.provider},
         after={"purpose": purpose, "url": link.payment_url},
     )
     return link
@@ -67,28 +88,10 @@ def create_link(customer, amount, purpose, actor, provider=None) -> PaymentLink:
 
 @transaction.atomic
 def transition(link: PaymentLink, to, actor, reference=""):
-    frm = link.status
-    action = TRANSITIONS.get((frm, to))
-    if action is None:
-        raise LinkNotOpen(link, to)
-    now = timezone.now()
-    values = {"status": to}
+    values = {}
     if to == L.PAID:
-        values |= {"paid_at": now, "capture_reference": reference[:100]}
-    if PaymentLink.objects.filter(pk=link.pk, status=frm).update(**values) != 1:
-        link.refresh_from_db()
-        raise LinkNotOpen(link, to)
-    for key, value in values.items():
-        setattr(link, key, value)
-    record(
-        link.customer,
-        actor,
-        f"payment_link.{action}",
-        _("Payment link over %(amount)s %(currency)s: %(status)s")
-        % {"amount": link.amount, "currency": link.currency, "status": L(to).label},
-        before={"status": frm},
-        after={"status": to, "reference": reference},
-    )
+        values = {"paid_at": timezone.now(), "capture_reference": reference[:100]}
+    LINK.transition(link, to, actor, updates=values, details={"reference": reference})
     if to == L.PAID:
         for handler in ON_PAID:
             handler(link, actor)

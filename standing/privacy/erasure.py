@@ -24,7 +24,7 @@ from standing.activity.services import record
 from standing.core.errors import DomainError
 from standing.core.tick import register as register_tick
 from standing.customers import records
-from standing.customers.lifecycle import transition
+from standing.customers.lifecycle import card_action, transition
 from standing.customers.models import Customer, CustomerStatus
 
 from .models import Erasure, RetainedRecord
@@ -173,7 +173,8 @@ def erase(customer, actor) -> Erasure:
     if user is not None:
         user.delete()
     if customer.status != CustomerStatus.DELETED:
-        transition(customer, CustomerStatus.DELETED, actor, _("Personal data erased"))
+        with card_action("erase"):
+            transition(customer, CustomerStatus.DELETED, actor, _("Personal data erased"))
     kept = {str(k["label"]): k["count"] for k in summary["keep"]}
     erasure = Erasure.objects.create(
         customer=customer,

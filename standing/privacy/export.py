@@ -238,6 +238,8 @@ def _field_schema(field):
         schema["description"] = str(field.verbose_name)
     if field.choices and not field.is_relation:
         schema["enum"] = [value for value, _label in field.flatchoices]
+        if field.blank and isinstance(field, models.CharField) and "" not in schema["enum"]:
+            schema["enum"].append("")
     if field.null and "type" in schema:
         schema["type"] = [schema["type"], "null"]
         if "enum" in schema:

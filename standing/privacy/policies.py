@@ -102,19 +102,31 @@ def claims_at_different_stages(survivor, other):
 
 
 def claim_with_the_agency(customer):
+    """While a claim is with the collection agency, or still being collected by us (its letters
+    need the name and address, and the dunning run would go on writing to a pseudonym), the
+    data is needed to pursue the claim (Art. 17 (3) e GDPR): erasure waits until it is paid or
+    cancelled."""
     from django.apps import apps
 
     claim = apps.get_model("claims", "Claim")
-    orders = list(
-        claim.objects.filter(customer=customer, status="sent_for_collection").values_list(
-            "order__number", flat=True
-        )
+    unfinished = claim.objects.filter(
+        customer=customer,
+        status__in=["open", "dunning_1", "dunning_2", "on_hold", "blocked", "sent_for_collection"],
     )
-    if orders:
+    agency = list(
+        unfinished.filter(status="sent_for_collection").values_list("order__number", flat=True)
+    )
+    if agency:
         return _(
             "A claim is with the collection agency (order %(orders)s); erase once it is paid or "
             "cancelled."
-        ) % {"orders": ", ".join(orders)}
+        ) % {"orders": ", ".join(agency)}
+    ours = list(unfinished.values_list("order__number", flat=True))
+    if ours:
+        return _(
+            "A claim is still being collected (order %(orders)s); erase once it is paid or "
+            "cancelled."
+        ) % {"orders": ", ".join(ours)}
     return None
 
 

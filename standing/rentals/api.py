@@ -10,11 +10,11 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from standing.accounts.scoping import BACK_OFFICE, get_scoped, require, scoped
+from standing.core.money import round_money
+from standing.core.strict import IsoDate, Money
 from standing.customers.models import Customer
 from standing.orders import services as orders
-from standing.orders.api import IsoDate, Money
 from standing.orders.models import ItemKind, Order, OrderItem
-from standing.orders.schedule import CENT
 
 from . import services
 from .models import DamageCase, DamageStatus, Voucher
@@ -243,7 +243,7 @@ def open_payments(request, number: str):
         "balances": [
             {
                 "order": o.number,
-                "due_amount": o.due_amount.quantize(CENT),
+                "due_amount": round_money(o.due_amount),
                 "open_amount": o.open_amount,
             }
             for o in orders.balances(customer, visible, today)

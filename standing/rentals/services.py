@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from standing.activity.services import record
+from standing.core import lifecycle
 from standing.core.errors import DomainError
 from standing.orders.models import OrderItem
 from standing.orders.services import check_amount
@@ -32,7 +33,11 @@ class VoucherNotRedeemable(DomainError):
     pass
 
 
-class DamageTransitionNotAllowed(DomainError):
+class DamageTransitionNotAllowed(lifecycle.TransitionNotAllowed):
+    pass
+
+
+class DamageChangedMeanwhile(lifecycle.ChangedMeanwhile, DamageTransitionNotAllowed):
     pass
 
 
@@ -167,27 +172,28 @@ DAMAGE_TRANSITIONS = {
 }
 
 
-@transaction.atomic
-def damage_transition(damage: DamageCase, to: str, actor) -> DamageCase:
-    frm = damage.status
-    action = DAMAGE_TRANSITIONS.get((frm, to))
-    if action is None or DamageCase.objects.filter(pk=damage.pk, status=frm).update(status=to) != 1:
-        raise DamageTransitionNotAllowed(
-            _("The damage case is %(status)s and cannot become %(to)s.")
-            % {"status": D(frm).label, "to": D(to).label if to in D.values else to}
-        )
-    damage.status = to
-    record(
-        damage.customer,
-        actor,
-        f"damage.{action}",
+DAMAGE = lifecycle.Lifecycle(
+    "damage_case",
+    DamageCase,
+    DAMAGE_TRANSITIONS,
+    action_prefix="damage",
+    internal=True,
+    describe=lambda damage: _("Damage on %(object)s") % {"object": damage.object_name},
+    refusal=lambda damage, frm, to: (
+        _("The damage case is %(status)s and cannot become %(to)s.")
+        % {"status": D(frm).label, "to": D(to).label if to in D.values else to}
+    ),
+    summary=lambda damage, frm, to: (
         _("Damage on %(object)s: %(frm)s → %(to)s")
-        % {"object": damage.object_name, "frm": D(frm).label, "to": D(to).label},
-        {"status": frm},
-        {"status": to},
-        internal=True,
-    )
-    return damage
+        % {"object": damage.object_name, "frm": D(frm).label, "to": D(to).label}
+    ),
+    not_allowed=DamageTransitionNotAllowed,
+    changed=DamageChangedMeanwhile,
+)
+
+
+def damage_transition(damage: DamageCase, to: str, actor) -> DamageCase:
+    return DAMAGE.transition(damage, to, actor)
 
 
 def new_voucher_code():

@@ -1,12 +1,11 @@
 """``POST /api/v1/registrations`` (SPEC §10): answers ``{number, status}`` and never a reason."""
 
-from datetime import date
 from typing import Literal
 
 from ninja import Field, Router, Schema
 
-from standing.accounts.models import Role
 from standing.accounts.scoping import require
+from standing.core.strict import IsoDate
 from standing.customers.models import CustomerStatus
 
 from . import services
@@ -15,10 +14,10 @@ router = Router(tags=["registrations"])
 
 
 class AddressIn(Schema):
-    street: str
-    postal_code: str
-    city: str
-    country: str = "DE"
+    street: str = Field(max_length=200)
+    postal_code: str = Field(max_length=20)
+    city: str = Field(max_length=100)
+    country: str = Field("DE", min_length=2, max_length=2, description="ISO 3166 code, e.g. DE")
 
 
 class InitialPaymentIn(Schema):
@@ -28,12 +27,12 @@ class InitialPaymentIn(Schema):
 
 
 class RegistrationIn(Schema):
-    first_name: str
-    last_name: str
-    birth_date: date
-    email: str
-    phone: str
-    iban: str | None = None
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    birth_date: IsoDate
+    email: str = Field(max_length=254)
+    phone: str = Field(max_length=40)
+    iban: str | None = Field(None, max_length=42)
     address: AddressIn
     initial_payment: InitialPaymentIn | None = None
 
@@ -43,15 +42,21 @@ class RegistrationOut(Schema):
     status: CustomerStatus
 
 
+def registration_values(payload: RegistrationIn):
+    """(master data, initial payment) of a registration body, as ``services.register`` takes."""
+    values = payload.dict(exclude={"address", "initial_payment"})
+    values["iban"] = values["iban"] or ""
+    values.update(payload.address.dict())
+    payment = payload.initial_payment.dict() if payload.initial_payment else None
+    return values, payment
+
+
 @router.post("", response={201: RegistrationOut})
 def register(request, payload: RegistrationIn):
     """Register a customer (PENDING, with a login) and screen them at once. Answers the
     customer number and the resulting status (``verified``, ``denied``, or ``pending`` while
     a person decides), never a reason."""
-    require(request.actor, Role.INTEGRATION, Role.ADMIN, Role.SUPPORT)
-    values = payload.dict(exclude={"address", "initial_payment"})
-    values["iban"] = values["iban"] or ""
-    values.update(payload.address.dict())
-    payment = payload.initial_payment.dict() if payload.initial_payment else None
+    require(request.actor, *services.REGISTRARS)
+    values, payment = registration_values(payload)
     customer = services.register(request.actor, values, initial_payment=payment)
     return 201, {"number": customer.number, "status": customer.status}

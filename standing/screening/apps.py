@@ -8,6 +8,16 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self):
+        from standing.activity import display
+
+        display.label_fields(
+            {
+                "credit": _("credit check"),
+                "findings": _("findings"),
+                "entry": _("deny-list entry"),
+                "score": _("score"),
+            }
+        )
         from standing.accounts.models import Role
         from standing.core import context_processors, demo, views
         from standing.customers.models import Customer

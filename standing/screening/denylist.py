@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from standing.activity.services import record
+from standing.core.csvimport import Column, CsvImport
 from standing.customers.normalize import iban_compact, phone_e164
 
 from . import keys
@@ -169,62 +170,42 @@ def search_entries(queryset, text: str):
     return queryset
 
 
-class ImportFailed(Exception):
-    def __init__(self, problems):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+class DenyListImport(CsvImport):
+    """``standing denylist import FILE [--dry-run]``: entries from a CSV file, all or none.
+    Entries are written in chunks inside one transaction, so a file of a million rows never
+    sits in memory; every new entry re-screens the customers it might match (on commit)."""
 
+    columns = [Column(name) for name in COLUMNS]
 
-def import_csv(stream, actor, source_name="") -> int:
-    """Import entries from a CSV text stream atomically; ImportFailed lists every bad row as
-    "line N: field: message" and nothing is written then. Rows are written in chunks inside
-    one transaction, so a file of a million rows never sits in memory."""
-    reader = csv.DictReader(stream)
-    problems, batch, ids = [], [], []
+    def __init__(self, actor):
+        self.actor = actor
+        self.ids = []
 
-    def flush():
+    @property
+    def batch_size(self):
+        return CHUNK
+
+    def clean(self, row):
+        entry = DenyEntry(
+            **clean_entry(row.values), added_by=self.actor.user, added_by_label=self.actor.label
+        )
+        entry.compute_keys()
+        return entry
+
+    def write(self, items):
         # bulk_create returns the primary keys on PostgreSQL and SQLite >= 3.35.
-        ids.extend(e.pk for e in DenyEntry.objects.bulk_create(batch))
-        batch.clear()
+        self.ids += [e.pk for e in DenyEntry.objects.bulk_create([e for _line, e in items])]
 
-    with transaction.atomic():
-        try:
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                columns = ", ".join(missing)
-                raise ImportFailed([_("line 1: missing columns: %(c)s") % {"c": columns}])
-            for row in reader:
-                if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-                    continue
-                try:
-                    values = clean_entry(row)
-                except ValidationError as error:
-                    for field, messages in error.message_dict.items():
-                        label = "" if field == "__all__" else f"{field}: "
-                        problems.append(f"line {reader.line_num}: {label}{' '.join(messages)}")
-                    continue
-                if problems:
-                    continue  # keep checking the rest for the report; write nothing more
-                entry = DenyEntry(**values, added_by=actor.user, added_by_label=actor.label)
-                entry.compute_keys()
-                batch.append(entry)
-                if len(batch) >= CHUNK:
-                    flush()
-        except (csv.Error, UnicodeDecodeError) as error:
-            problems.append(f"line {reader.line_num + 1}: {error}")
-        if problems:
-            raise ImportFailed(problems)  # rolls back what was written so far
-        flush()
+    def finish(self, report):
         record(
             None,
-            actor,
+            self.actor,
             "denylist.imported",
             _("Deny list import: %(n)d entries from %(file)s")
-            % {"n": len(ids), "file": source_name or "CSV"},
+            % {"n": len(self.ids), "file": report.source},
             internal=True,
         )
-        _rescreen_on_commit(ids)
-    return len(ids)
+        _rescreen_on_commit(self.ids)
 
 
 def export_rows(queryset):

@@ -117,11 +117,35 @@ class Screening(models.Model):
     def __str__(self):
         return f"{self.customer_id} {self.trigger} {self.outcome}"
 
+    @property
+    def credit_decision_label(self):
+        return CREDIT_DECISIONS.get(self.credit_decision, self.credit_decision)
+
 
 class ReasonKind(models.TextChoices):
     CREDIT = "credit", _("credit check")
     DENYLIST = "denylist", _("deny list")
     PAYMENT_FAILED = "payment_failed", _("initial payment failed")
+
+
+# What staff read for a reason and its attribute (the codes stay in the API and the export).
+REASON_LABELS = {
+    "credit": _("Credit rating"),
+    "denylist": _("Deny list"),
+    "payment_failed": _("Initial payment failed"),
+}
+ATTRIBUTE_LABELS = {
+    "email": _("email"),
+    "phone": _("phone"),
+    "iban": _("IBAN"),
+    "document_number": _("ID document number"),
+    "address": _("address"),
+    "name": _("name"),
+    "birth_date": _("birth date"),
+    "initial_payment": _("initial payment"),
+}
+# The credit bureau's decision, as staff read it.
+CREDIT_DECISIONS = {"pass": _("passed"), "fail": _("failed"), "error": _("no answer")}
 
 
 class FindingState(models.TextChoices):
@@ -167,6 +191,22 @@ class Finding(models.Model):
     def label(self):
         """ "denylist: email", "credit: score 312 < 400", "payment_failed: initial_payment"."""
         return f"{self.kind}: {self.attribute}"
+
+    @property
+    def display_label(self):
+        """The label staff read: "Bonität: Score 312 < 400", "Abgelehnt-Liste: E-Mail (100 %)".
+        The codes (``label``) stay in the API."""
+        kind = REASON_LABELS.get(self.kind, self.kind)
+        if self.kind == ReasonKind.CREDIT and self.attribute.startswith("score "):
+            attribute = _("Score %(figures)s") % {"figures": self.attribute.removeprefix("score ")}
+        else:
+            attribute = " + ".join(
+                str(ATTRIBUTE_LABELS.get(part, part)) for part in self.attribute.split("+")
+            )
+        text = f"{kind}: {attribute}"
+        if self.kind == ReasonKind.DENYLIST and self.score is not None:
+            text += f" ({self.score:.0f}\u00a0%)"
+        return text
 
 
 class ClearedMatch(models.Model):

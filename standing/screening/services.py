@@ -5,17 +5,22 @@ outcome is then written in one transaction: the screening with its evidence, the
 change through the customer lifecycle, and the activity records (evidence: internal only).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from standing.accounts.models import Role, User
 from standing.activity.services import record
-from standing.core.errors import DomainError
+from standing.core import lifecycle
+from standing.customers import outbox
 from standing.customers.lifecycle import transition
 from standing.customers.models import Customer, CustomerStatus
-from standing.customers.services import create_customer
+from standing.customers.normalize import search_key
+from standing.customers.services import clean_master_data, create_customer, link_vendor
 from standing.vendors.models import Vendor
 
 from . import credit
@@ -32,16 +37,95 @@ from .models import (
 )
 
 S = CustomerStatus
+# Who may register customers: the operator's staff and integrations. (A vendor's own shop
+# registers through an integration token of that vendor.)
+REGISTRARS = (Role.INTEGRATION, Role.ADMIN, Role.SUPPORT)
 
 
-class FindingNotOpen(DomainError):
+class FindingNotOpen(lifecycle.TransitionNotAllowed):
     """The hit was decided already (cleared or confirmed) or cannot be cleared."""
 
 
+def repeated_registration(values: dict):
+    """The customer a registration repeats, or None: the same email, or the same name and
+    birth date, registered within ``REGISTRATION_REPEAT_DAYS``. Answering a repeat with that
+    customer (not a fresh, freshly screened record) is what keeps a client from finding out by
+    trial which attribute tripped the check (SPEC §2)."""
+    values = clean_master_data(dict(values))
+    since = timezone.now() - timedelta(days=settings.REGISTRATION_REPEAT_DAYS)
+    same = Q()
+    if email := (values.get("email") or "").strip().lower():
+        same |= Q(email_key=email)
+    name = search_key(f"{values.get('last_name', '')} {values.get('first_name', '')} ")
+    if name.strip() and values.get("birth_date"):
+        same |= Q(search_name=name, birth_date=values["birth_date"])
+    if not same:
+        return None
+    return Customer.objects.filter(same, created_at__gte=since).order_by("created_at", "pk").first()
+
+
+class FindingChangedMeanwhile(lifecycle.ChangedMeanwhile, FindingNotOpen):
+    pass
+
+
+F = FindingState
+FINDING_TRANSITIONS = {
+    # Staff: "not a match" (the entry never denies this customer again).
+    (F.ACTIVE, F.CLEARED): "cleared",
+    (F.REVIEW, F.CLEARED): "cleared",
+    (F.CONFIRMED, F.CLEARED): "cleared",
+    # Staff confirm a hit put before them for review.
+    (F.REVIEW, F.CONFIRMED): "confirmed",
+}
+
+
+def _clearable(finding, actor):
+    if finding.kind != ReasonKind.DENYLIST or finding.entry_id is None:
+        return _("Only a deny-list hit with its entry can be cleared.")
+    return None
+
+
+def _finding_refusal(finding, frm, to):
+    if to == F.CLEARED:
+        return _("This hit was cleared already.")
+    return _("This hit is not waiting for a review.")
+
+
+# The services write the activity record (one per decision, with the evidence); the engine
+# checks the table and writes each finding's transition row.
+FINDING = lifecycle.Lifecycle(
+    "finding",
+    Finding,
+    FINDING_TRANSITIONS,
+    field="state",
+    record=False,
+    customer=None,
+    guards={F.CLEARED: _clearable},
+    refusal=_finding_refusal,
+    not_allowed=FindingNotOpen,
+    changed=FindingChangedMeanwhile,
+)
+
+
 def register(actor, values: dict, initial_payment: dict | None = None) -> Customer:
-    """Create the customer in PENDING with a login ("Zugang"), then screen them at once."""
+    """Create the customer in PENDING with a login ("Zugang"), then screen them at once.
+
+    A registration repeating a recent one (see ``repeated_registration``) is answered with
+    that customer, unscreened and unchanged; staff see the attempt in the activity log."""
     with transaction.atomic():
         vendor = Vendor.objects.get(pk=actor.vendor_id) if actor.vendor_id else None
+        if (existing := repeated_registration(values)) is not None:
+            if vendor is not None:
+                link_vendor(existing, vendor)
+            record(
+                existing,
+                actor,
+                "registration.repeated",
+                _("Registration repeated; answered with this customer, not screened again"),
+                after={k: v for k, v in values.items() if k != "iban"},
+                internal=True,
+            )
+            return existing
         customer = create_customer(actor, vendor=vendor, **values)
         username = customer.number
         if User.objects.filter(username=username).exists():
@@ -60,16 +144,24 @@ def register(actor, values: dict, initial_payment: dict | None = None) -> Custom
         customer.user = user
         customer.save(update_fields=["user"])
         record(customer, actor, "registration.received", _("Registration received"))
-        transaction.on_commit(lambda: _send_received(customer.pk))
+        _send_received(customer)
     screen(customer, actor, Trigger.REGISTRATION, initial_payment=initial_payment)
     customer.refresh_from_db(fields=["status"])
     return customer
 
 
-def _send_received(customer_id):
-    from .tasks import send_registration_received
-
-    send_registration_received.enqueue(customer_id)
+def _send_received(customer):
+    """The neutral confirmation (through the outbox): the same words whatever the screening
+    decides."""
+    if not customer.email:
+        return
+    with translation.override(customer.language or settings.LANGUAGE_CODE):
+        subject = _("Your registration")
+        body = _(
+            "Hello %(name)s,\n\nthank you for registering. Your customer number is %(number)s.\n"
+            "We will get in touch with you by email.\n\nKind regards\nYour customer service"
+        ) % {"name": customer.full_name, "number": customer.number}
+    outbox.enqueue(customer, subject, body)
 
 
 def _new_findings(customer, result, hits, initial_payment):
@@ -153,8 +245,12 @@ def screen(customer, actor, trigger, initial_payment=None, with_credit=True):
             _("Screening (%(trigger)s): %(outcome)s")
             % {"trigger": Trigger(trigger).label, "outcome": Outcome(outcome).label},
             after={
-                "credit": f"{screening.credit_decision} {screening.credit_score or ''}".strip(),
-                "findings": "; ".join(f.label for f in findings),
+                "credit": " ".join(
+                    str(part)
+                    for part in (screening.credit_decision_label, screening.credit_score)
+                    if part not in (None, "")
+                ),
+                "findings": "; ".join(f.display_label for f in findings),
             },
             internal=True,
         )
@@ -172,17 +268,21 @@ def denial_reasons(customer):
 
 @transaction.atomic
 def clear_finding(finding: Finding, actor):
-    """ "Not a match": the entry never denies this customer again."""
-    if finding.kind != ReasonKind.DENYLIST or finding.entry_id is None:
-        raise FindingNotOpen(_("Only a deny-list hit with its entry can be cleared."))
+    """ "Not a match": the entry never denies this customer again (every open finding of the
+    same customer and entry is cleared with it)."""
+    if why := _clearable(finding, actor):
+        raise FindingNotOpen(why, obj=finding, frm=finding.state, to=F.CLEARED)
     now = timezone.now()
-    changed = Finding.objects.filter(
-        customer_id=finding.customer_id,
-        entry_id=finding.entry_id,
-        state__in=[FindingState.ACTIVE, FindingState.REVIEW, FindingState.CONFIRMED],
-    ).update(state=FindingState.CLEARED, decided_by_label=actor.label, decided_at=now)
+    same = Finding.objects.filter(customer_id=finding.customer_id, entry_id=finding.entry_id)
+    updates = {"decided_by_label": actor.label, "decided_at": now}
+    changed = [
+        pk
+        for frm in (F.ACTIVE, F.REVIEW, F.CONFIRMED)
+        for pk in FINDING.transition_bulk(same, frm, F.CLEARED, actor, updates=updates)
+    ]
     if not changed:
-        raise FindingNotOpen(_("This hit was cleared already."))
+        raise FindingNotOpen(_("This hit was cleared already."), obj=finding, to=F.CLEARED)
+    finding.state = F.CLEARED
     ClearedMatch.objects.get_or_create(
         customer_id=finding.customer_id,
         entry_id=finding.entry_id,
@@ -192,7 +292,7 @@ def clear_finding(finding: Finding, actor):
         finding.customer,
         actor,
         "screening.cleared",
-        _("Deny-list hit cleared as not a match: %(label)s") % {"label": finding.label},
+        _("Deny-list hit cleared as not a match: %(label)s") % {"label": finding.display_label},
         after={"entry": finding.entry_id, "score": finding.score},
         internal=True,
     )
@@ -201,17 +301,18 @@ def clear_finding(finding: Finding, actor):
 @transaction.atomic
 def confirm_finding(finding: Finding, actor):
     """A hit for review is confirmed: the customer becomes DENIED."""
-    changed = Finding.objects.filter(pk=finding.pk, state=FindingState.REVIEW).update(
-        state=FindingState.CONFIRMED, decided_by_label=actor.label, decided_at=timezone.now()
+    FINDING.transition(
+        finding,
+        F.CONFIRMED,
+        actor,
+        updates={"decided_by_label": actor.label, "decided_at": timezone.now()},
     )
-    if not changed:
-        raise FindingNotOpen(_("This hit is not waiting for a review."))
     customer = Customer.objects.select_for_update().get(pk=finding.customer_id)
     record(
         customer,
         actor,
         "screening.confirmed",
-        _("Screening hit confirmed: %(label)s") % {"label": finding.label},
+        _("Screening hit confirmed: %(label)s") % {"label": finding.display_label},
         after={"entry": finding.entry_id, "score": finding.score},
         internal=True,
     )

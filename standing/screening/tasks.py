@@ -1,8 +1,4 @@
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.tasks import task
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from standing.accounts.scoping import SYSTEM
 from standing.customers.models import Customer, CustomerStatus
@@ -24,18 +20,3 @@ def rescreen_for_entries(entry_ids: list[int]):
         status=CustomerStatus.DELETED
     ):
         screen(customer, SYSTEM, Trigger.DENYLIST, with_credit=False)
-
-
-@task()
-def send_registration_received(customer_id: int):
-    """The neutral confirmation: the same words whatever the screening decided."""
-    customer = Customer.objects.get(pk=customer_id)
-    if not customer.email:
-        return
-    with translation.override(customer.language or settings.LANGUAGE_CODE):
-        subject = _("Your registration")
-        body = _(
-            "Hello %(name)s,\n\nthank you for registering. Your customer number is %(number)s.\n"
-            "We will get in touch with you by email.\n\nKind regards\nYour customer service"
-        ) % {"name": customer.full_name, "number": customer.number}
-    EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [customer.email]).send()

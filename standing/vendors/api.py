@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from standing.accounts.models import Role
@@ -21,9 +21,9 @@ class VendorOut(Schema):
 
 
 class VendorIn(Schema):
-    name: str
-    legal_name: str = ""
-    email: str = ""
+    name: str = Field(max_length=200)
+    legal_name: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
 
 
 @router.get("", response=list[VendorOut])

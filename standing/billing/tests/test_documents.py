@@ -91,8 +91,8 @@ def test_pdf_is_rendered_on_commit_as_din_5008_letter(
         "DE89 3704 0044 0532 0130 00",
         "COBADEFFXXX",
         "HRB 123456 B",
-        "DE123456789",
-        "Erika Mustermann",
+        "USt-IdNr. DE123456789",
+        "Gesch\\344ftsf\\374hrung: Erika Mustermann",
         "1.234,50",
     ]:
         assert text.encode("latin-1") in raw, text

@@ -132,15 +132,46 @@ def test_a_wrong_header_is_refused(tmp_path, content, db):
     assert "customer_number,since,until,reason,staff,note" in str(error.value)
 
 
-def test_unreadable_files_are_refused(tmp_path, db):
-    latin1 = tmp_path / "latin1.csv"
-    latin1.write_bytes((HEADER + "K-1,2026-01-01,,other,support,Grüße\n").encode("latin-1"))
-    with pytest.raises(CommandError) as error:
-        run(str(latin1))
-    assert "UTF-8" in str(error.value)
+def test_excel_files_in_windows_1252_with_semicolons_are_read(
+    tmp_path, customer, support_user, capsys
+):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        (HEADER.replace(",", ";") + f"{customer.number};2026-11-01;;other;support;Grüße – €\n")
+        .replace("\n", "\r\n")
+        .encode("cp1252")
+    )
+    run(str(path))
+    out = capsys.readouterr().out
+    assert "Read as Windows-1252 (Western European), separated by semicolon." in out
+    assert Block.objects.get().note == "Grüße – €"
+
+
+def test_a_missing_file_is_refused(tmp_path, db):
     with pytest.raises(CommandError) as error:
         run(str(tmp_path / "missing.csv"))
     assert "No such file" in str(error.value)
+
+
+def test_oversized_fields_nul_bytes_and_open_quotes_are_reported_per_line(
+    legacy_file, customer, support_user, capsys
+):
+    path = legacy_file(
+        f"{customer.number},2026-11-01,,other,support,ok",
+        f"{customer.number},2026-11-02,,other,support,{'x' * 140_000}",
+        f"{customer.number},2026-11-03,,other,support,nul\x00byte",
+        f"{customer.number},2026-11-04,,other,support,fine",
+        f'{customer.number},2026-11-05,,other,support,"never closed',
+        "and more",
+    )
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run(path)
+    err = capsys.readouterr().err
+    assert "line 3: a field is longer than 131072 characters" in err
+    assert "line 4: note: contains a NUL byte" in err
+    assert "line 6: a quoted field starts here and never ends" in err
+    assert "line 2:" not in err and "line 5:" not in err and "Traceback" not in err
+    assert not Block.objects.exists()
 
 
 def test_a_byte_order_mark_and_crlf_are_fine(tmp_path, customer, support_user):

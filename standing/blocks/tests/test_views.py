@@ -223,3 +223,38 @@ def test_block_activity_is_internal(client, vendor1_user, vendor1, customer_fact
     assert ActivityRecord.objects.get(action="block.created").internal
     client.force_login(vendor1_user)
     assert "Geheime Notiz" not in client.get(own.get_absolute_url()).content.decode()
+
+
+def test_past_end_day_is_named_as_typed(staff_client, customer, settings):
+    settings.LANGUAGE_CODE = "de"
+    url = f"/blocks/customer/{customer.number}/"
+    response = staff_client.post(
+        url,
+        _form(duration="until", until_date="2020-01-01", reason="payment_deferral"),
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert "01.01.2020" in html and "02.01.2020" not in html
+    assert 'value="2020-01-01"' in html
+    assert not Block.objects.exists()
+
+
+def test_staff_are_listed_by_name(staff_client, customer, support_user):
+    support_user.first_name, support_user.last_name = "Jonas", "Becker"
+    support_user.save()
+    dialog = staff_client.get(f"/blocks/customer/{customer.number}/").content.decode()
+    assert ">Jonas Becker</option>" in dialog and ">support</option>" not in dialog
+    assert 'data-show-when="duration:until"' in dialog and "novalidate" in dialog
+
+
+def test_lift_without_reason_is_refused_by_the_server_in_the_dialog(staff_client, customer, block):
+    target = block(customer, "5d")
+    response = staff_client.post(
+        f"/blocks/customer/{customer.number}/{target.pk}/lift/",
+        {"staff": "support", "reason": "  "},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert 'id="lift-form"' in html and "invalid-feedback" in html and "novalidate" in html
+    target.refresh_from_db()
+    assert target.status == BlockStatus.ACTIVE

@@ -6,6 +6,6 @@ register = template.Library()
 
 
 @register.filter
-def money(amount):
-    """{{ amount|money }}: 1.234,56 € in German, €1,234.56 in English."""
-    return format_money(amount)
+def money(amount, currency=None):
+    """``{{ order.amount|money }}`` → "1.234,56 €" (German), "€1,234.56" (English)."""
+    return format_money(amount, currency=currency)

@@ -46,7 +46,7 @@ def test_login_search_edit_see_activity_switch_language(page, settings):
     page.fill("#id_phone", "0351 1234567")
     page.click("#masterdata-form button[type=submit]")
     expect(page.locator("#masterdata [data-field=address]")).to_contain_text("01067 Dresden")
-    expect(page.locator("#masterdata [data-field=phone]")).to_have_text("+493511234567")
+    expect(page.locator("#masterdata [data-field=phone]")).to_have_text("+49 351 1234567")
     activity = page.locator("#activity-list")
     expect(activity).to_contain_text("Stammdaten geändert")
     expect(activity).to_contain_text("Leipzig")

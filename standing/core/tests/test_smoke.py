@@ -18,6 +18,8 @@ PAGES = [
     "/denied/?tab=review",
     "/denylist/",
     "/orders/",
+    "/interest/",
+    "/interest/?principal=1000.00&debtor=business&from=2025-01-01&to=2026-12-31",
     "/tasks/",
     "/settings/",
     "/me/",

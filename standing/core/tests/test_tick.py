@@ -36,3 +36,31 @@ def test_tick_command_runs_registered_jobs_at_the_given_moment(db, capsys, monke
     assert seen[1].utcoffset() is not None
     with pytest.raises(CommandError, match="not an ISO"):
         call_command("tick", "--now", "morgen")
+
+
+def test_a_failing_job_is_reported_and_the_others_still_run(monkeypatch, caplog):
+    seen = []
+
+    def broken(now):
+        raise RuntimeError("boom")
+
+    def works(now):
+        seen.append(now)
+        return "worked"
+
+    monkeypatch.setattr(tick, "TICK_JOBS", [broken, works])
+    lines = tick.run_tick()
+    assert len(seen) == 1 and lines[-1] == "worked"
+    assert "broken failed: RuntimeError: boom" in lines[0]
+    assert "broken failed" in caplog.text and "RuntimeError: boom" in caplog.text
+
+
+def test_a_job_is_registered_once(monkeypatch):
+    monkeypatch.setattr(tick, "TICK_JOBS", [])
+
+    def job(now):
+        return None
+
+    tick.register(job)
+    with pytest.raises(ValueError, match="registered twice"):
+        tick.register(job)

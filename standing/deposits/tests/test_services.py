@@ -101,6 +101,8 @@ def test_offer_email_has_link_and_no_reason(denied, support, django_capture_on_c
     assert offer.payment_link.payment_url in email.body
     for leak in ("denylist", "email:", "credit", "score", "reason"):
         assert leak not in (email.subject + email.body).lower()
+    # The customer's language (German by default) and its notation of amounts.
+    assert "150,00 €" in email.body and "EUR" not in email.body
 
 
 def test_offer_only_for_denied(customer, support):
@@ -267,3 +269,39 @@ def test_stale_offer_cannot_be_paid_twice(denied, support):
     services.offer_transition(offer, OfferStatus.PAID, support)
     with pytest.raises(services.OfferNotOpen):
         services.offer_transition(stale, OfferStatus.WITHDRAWN, support)
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("150.005", "at most two decimal places"),
+        (Decimal("150.005"), "at most two decimal places"),
+        ("1e2", "Enter an amount"),
+        ("0", "more than 0"),
+        ("-5.00", "must not be negative"),
+        ("99999999999.00", "too large"),
+    ],
+)
+def test_offer_amount_is_refused_never_rounded(denied, support, amount, message):
+    with pytest.raises(ValidationError, match=message):
+        _offer(denied, support, amount=amount)
+    assert not DepositOffer.objects.exists()
+
+
+@pytest.mark.parametrize("status", list(S.values))
+def test_panel_actions_follow_the_customer_lifecycle(customer, status):
+    from standing.customers.lifecycle import TRANSITIONS
+
+    customer.status = status
+    expected = {
+        "offer": status == S.DENIED,
+        "accept": status == S.DENIED,
+        "verify": status == S.DENIED,
+        "activate": status == S.VERIFIED,
+        "delete": status in (S.DENIED, S.PENDING),
+    }
+    assert {a: services.can(customer, a) for a in services.ACTIONS} == expected
+    # ... and each of them is a transition of the customer table.
+    for action, (target, _start, _label) in services.ACTIONS.items():
+        if expected[action]:
+            assert (status, target) in TRANSITIONS

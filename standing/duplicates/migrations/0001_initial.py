@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('customers', '0004_customer_merged_tombstone'),
+        ('customers', '0005_customer_merged_tombstone'),
     ]
 
     operations = [

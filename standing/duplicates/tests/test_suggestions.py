@@ -128,11 +128,11 @@ def test_bench_case_fills_missing_keys_and_runs(db):
         )
         for i in (1, 2)
     )
-    cases = services.bench_cases(None)
+    cases = services.bench_cases()
     assert CustomerKeys.objects.filter(customer__number__startswith="B-").count() == 2
     found = cases["duplicates of one customer"]()
     assert [r["attribute"] for r in found[0].reasons] == ["name+birth_date"]
-    services.bench_cases(None)  # idempotent
+    services.bench_cases()  # idempotent
     assert CustomerKeys.objects.filter(customer__number__startswith="B-").count() == 2
 
 
@@ -147,3 +147,19 @@ def test_scan_stores_the_pairs_of_customers_saved_without_signals(person, capsys
     call_command("duplicates", "scan")  # idempotent
     assert DuplicatePair.objects.count() == 1
     assert "2 customers scanned" in capsys.readouterr().out
+
+
+def test_bench_only_duplicates_writes_its_figures(db, tmp_path, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    target = tmp_path / "results.json"
+    call_command(
+        "bench", "--only", "duplicates", "--customers", "5", "--repeat", "3", "-o", str(target)
+    )
+    figures = json.loads(target.read_text())
+    (key,) = figures
+    assert key.startswith("duplicates/")
+    assert figures[key]["customers"] == 5
+    assert set(figures[key]["cases"]["duplicates of one customer"]) == {"p50_ms", "p95_ms"}

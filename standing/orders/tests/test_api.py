@@ -75,6 +75,12 @@ def test_one_time_order_and_get(api_as, support_user, body):
         ({"amount": "-10.00"}, "amount"),
         ({"amount": "abc"}, "amount"),
         ({"amount": "12.345"}, "amount"),
+        # The one money validator: nothing it would have to guess.
+        ({"amount": "1e3"}, "amount"),
+        ({"amount": " 12.00"}, "amount"),
+        ({"amount": "1_000.00"}, "amount"),
+        ({"amount": "NaN"}, "amount"),
+        ({"amount": 12.345}, "amount"),
         ({"payment_method": "bitcoin"}, "payment_method"),
         ({"payment_plan": {"kind": "weekly"}}, "payment_plan"),
         ({"payment_plan": {"kind": "one_time", "due": "14.02.2026"}}, "payment_plan"),
@@ -102,16 +108,18 @@ def test_duplicate_order_number(api_as, integration_user, body):
     assert Order.objects.get().amount == Decimal("1199.99")
 
 
-def test_vendor_token_only_for_its_own_vendor(api_as, vendor1_user, vendor2, body):
+def test_vendor_token_only_for_its_own_vendor(api_as, vendor1_user, vendor2, body, customer):
+    CustomerVendor.objects.create(customer=customer, vendor=vendor1_user.vendor)
     api = api_as(vendor1_user)
     response = api.post("/orders", body(vendor=vendor2.pk))
     assert response.status_code == 403 and "own vendor" in response.json()["detail"]
     assert api.post("/orders", body()).status_code == 201
 
 
-def test_vendor_scoped_integration_token(api_as, vendor1, vendor2, body):
+def test_vendor_scoped_integration_token(api_as, vendor1, vendor2, body, customer):
     from conftest import make_user
 
+    CustomerVendor.objects.create(customer=customer, vendor=vendor1)
     shop = make_user("nord-shop", Role.INTEGRATION, vendor1)
     api = api_as(shop)
     assert api.post("/orders", body(vendor=vendor2.pk)).status_code == 403

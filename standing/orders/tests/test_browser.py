@@ -36,4 +36,4 @@ def test_take_back_and_record_a_payment(page, live_server, support_user, order_f
     page.get_by_role("button", name="Record").click()
     page.wait_for_selector("#events .list-group-item >> text=Payment received")
     assert Order.objects.get(number="MIET-7").status == "paid"
-    assert "210.00 €" in page.locator("[data-field=paid]").inner_text()
+    assert "€210.00" in page.locator("[data-field=paid]").inner_text()

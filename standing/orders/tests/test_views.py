@@ -31,7 +31,7 @@ def test_list_filters_and_fragment(login, support_user, two_orders, vendor2):
         html = client.get("/orders/", {"overdue": "1"}, headers={"HX-Request": "true"})
     html = html.content.decode()
     assert "NORD-1" in html and "SUED-1" in html and "<form" not in html
-    assert "100.00 € overdue since 28.02.2026" in html
+    assert "€100.00 overdue since 28.02.2026" in html
     response = client.get("/orders/", {"status": "x'--", "vendor": "abc", "page": "-1"})
     assert response.status_code == 200
 
@@ -54,7 +54,7 @@ def test_roles_without_access(login, integration_user, two_orders):
 def test_detail_shows_installments_and_timeline(login, support_user, two_orders):
     html = login(support_user).get("/orders/NORD-1/").content.decode()
     assert "Installments" in html and "Payment received" in html and "Payment failed" in html
-    assert "100.00 €" in html and "200.00 €" in html
+    assert "€100.00" in html and "€200.00" in html
 
 
 def test_record_an_event_by_hand(login, support_user, two_orders):

@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from standing.accounts.scoping import SYSTEM, Actor
 from standing.blocks import services as blocks
+from standing.claims import run as dunning
+from standing.claims import services as claims
+from standing.claims.models import Claim
 from standing.customers import access
 from standing.customers import services as customers
 from standing.deposits import services as deposits
@@ -17,7 +20,7 @@ from standing.orders import events
 from standing.orders import services as orders
 from standing.orders.models import ItemKind, PaymentMethod, PlanKind
 from standing.payments import services as payments
-from standing.payments.models import LinkStatus
+from standing.payments.models import LinkStatus, PaymentLink
 from standing.rentals import services as rentals
 from standing.screening import denylist
 from standing.screening import services as screening
@@ -55,6 +58,7 @@ class Rich:
     customer: object
     order: object
     link: object
+    claim: object
 
 
 def make_rich_customer(vendor, staff_user, capture, **overrides):
@@ -142,5 +146,29 @@ def make_rich_customer(vendor, staff_user, capture, **overrides):
             amount=Decimal("50.00"),
         )
         rentals.add_voucher(customer, actor, vendor=vendor, value=Decimal("10.00"))
+    # A claim from a failed installment, dunned once (letter PDF, merged print file), with an
+    # internal and a vendor comment; the letter's payment link has expired since.
+    collection = claims.settings_for(vendor)
+    collection.enabled, collection.first_letter_after_days, collection.auto_handover = True, 0, True
+    collection.save()
+    events.deliver(
+        order,
+        SYSTEM,
+        events.Event(
+            id=f"ev-fail-{customer.number}",
+            type="payment_failed",
+            date=date(2026, 2, 28),
+            installment=2,
+        ),
+    )
+    with capture(execute=True):
+        dunning.run(date(2026, 3, 30))
+    claim = Claim.objects.get(customer=customer)
+    claims.comment(claim, actor, text="intern: Frau Zwirbelmeier rief an", visibility="internal")
+    claims.comment(claim, actor, text="Kundin Zwirbelmeier zahlt bald", visibility="vendor")
+    # Written off since: a claim still being collected would refuse the erasure.
+    claim = claims.cancel(claim, actor, reason="Forderung ausgebucht")
+    for open_link in PaymentLink.objects.filter(customer=customer, status=LinkStatus.CREATED):
+        payments.transition(open_link, LinkStatus.EXPIRED, SYSTEM)
     customer.refresh_from_db()
-    return Rich(customer, order, link)
+    return Rich(customer, order, link, claim)

@@ -15,6 +15,7 @@ from django.db import connection
 
 from standing.activity.models import ActivityRecord
 from standing.billing.models import Document
+from standing.claims.models import Claim, ClaimStatus, Letter
 from standing.core.tick import run_tick
 from standing.customers import records
 from standing.customers.models import Customer, CustomerStatus
@@ -89,6 +90,10 @@ def test_erasure_leaves_no_personal_data_anywhere(rich, api_as, support_user):
     assert until["rentals.damagecase"] == date(2032, 12, 31)
     assert until["billing.document"] == date(2034, 12, 31)
     assert until["payments.paymentlink"] == date(2034, 12, 31)
+    assert until["claims.claim"] == date(2036, 12, 31)
+    # The claim stays with its amounts; its letters' PDFs and comments are gone.
+    assert Claim.objects.filter(pk=rich.claim.pk).exists()
+    assert not Letter.objects.filter(claim=rich.claim).exclude(pdf="").exists()
     # The fact of the erasure stays in the log, without personal data.
     fact = ActivityRecord.objects.get(customer=customer, action="customer.erased")
     assert fact.actor_label == "support" and "2036-12-31" in fact.summary
@@ -142,6 +147,20 @@ def test_a_pending_payment_refuses_and_changes_nothing(pending, api_as, support_
     assert not Erasure.objects.exists()
     plan = api_as(support_user).get(f"/customers/{pending.number}/erase").json()
     assert plan["blockers"] and plan["keep"][0]["label"]
+
+
+@pytest.mark.parametrize(
+    "status,needle",
+    [
+        (ClaimStatus.SENT_FOR_COLLECTION, "with the collection agency"),
+        (ClaimStatus.DUNNING_1, "still being collected"),
+    ],
+)
+def test_a_claim_being_collected_refuses(rich, support, status, needle):
+    Claim.objects.filter(pk=rich.claim.pk).update(status=status, cancel_reason="")
+    with pytest.raises(ErasureRefused, match=needle):
+        erasure.erase(rich.customer, support)
+    assert Customer.objects.get(pk=rich.customer.pk).last_name == "Zwirbelmeier"
 
 
 def test_another_apps_blocker_refuses(customer, support, monkeypatch):

@@ -58,8 +58,13 @@ def test_staff_export_holds_every_fact_and_every_file(rich):
         "screening_findings",
         "cleared_matches",
         "activity",
+        "claims",
+        "claim_entries",
+        "claim_letters",
+        "claim_comments",
     ]:
         assert records[section], section
+    assert len(records["claim_comments"]) == 2
     assert records["orders"][0]["paid_amount"] == "100.00"
     assert {f["attribute"] for f in records["screening_findings"]} >= {"document_number"}
     names = set(files)
@@ -79,6 +84,8 @@ def test_customers_own_export_never_shows_a_screening_reason(rich):
     )
     assert not [a for a in data["records"]["activity"] if a["action"].startswith("screening")]
     assert "denylist" not in json.dumps(data["records"]["activity"])
+    # The vendor's comment on the claim, never the internal support comment.
+    assert [c["visibility"] for c in data["records"]["claim_comments"]] == ["vendor"]
 
 
 def test_a_legal_restriction_withholds_the_evidence(rich, admin_user):

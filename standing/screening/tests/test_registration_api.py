@@ -120,7 +120,7 @@ def test_evidence_in_the_activity_is_internal(api_as, integration_user, registra
         .json()
     )
     run = ActivityRecord.objects.get(customer__number=body["number"], action="screening.run")
-    assert run.internal and "denylist: email" in run.after["findings"]
+    assert run.internal and "Deny list: email" in run.after["findings"]
     public = ActivityRecord.objects.filter(customer__number=body["number"], internal=False)
     for record in public:
         text = f"{record.summary} {record.before} {record.after}"

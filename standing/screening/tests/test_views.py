@@ -59,7 +59,7 @@ def test_denied_page_lists_reasons_and_filters(staff_client, denied, customer_fa
     customer_factory(last_name="Zufrieden")
     html = staff_client.get("/denied/").content.decode()
     assert denied.number in html and poor.number in html and "Zufrieden" not in html
-    assert "denylist: name+birth_date" in html and "credit: score 312 &lt; 400" in html
+    assert "Deny list: name + birth date" in html and "Credit rating: Score 312 &lt; 400" in html
     only_credit = staff_client.get("/denied/", {"kind": "credit"}).content.decode()
     assert poor.number in only_credit and denied.number not in only_credit
     searched = staff_client.get("/denied/", {"q": "betrueger"}, headers={"HX-Request": "true"})
@@ -78,12 +78,12 @@ def test_review_tab_lists_hits_to_review(
     with django_capture_on_commit_callbacks(execute=True):
         entry(email="neu@web.de")
     html = staff_client.get("/denied/", {"tab": "review"}).content.decode()
-    assert customer.number in html and "denylist: email" in html
+    assert customer.number in html and "Deny list: email" in html
 
 
 def test_card_panel_shows_evidence_and_actions(staff_client, denied):
     html = staff_client.get(f"/customers/{denied.number}/").content.decode()
-    assert 'id="screening"' in html and "denylist: name+birth_date" in html
+    assert 'id="screening"' in html and "Deny list: name + birth date" in html
     assert "Not a match" in html or "Kein Treffer" in html or "rerun-screening" in html
 
 
@@ -237,3 +237,15 @@ def test_denied_page_offers_the_outcome_actions_and_stays_there(staff_client, de
         f"/customers/{denied.number}/outcome/activate/", {"next": "https://evil.example/"}
     )
     assert evil["Location"] == denied.get_absolute_url()
+
+
+def test_reasons_read_in_german_for_german_staff(
+    staff_client, denied, customer_factory, support, settings
+):
+    poor = customer_factory(last_name="Ablehnung", birth_date=date(1990, 1, 1))
+    services.screen(poor, support, Trigger.MANUAL)
+    settings.LANGUAGE_CODE = "de"
+    html = staff_client.get("/denied/").content.decode()
+    assert "Bonität: Score 312 &lt; 400" in html
+    assert "Abgelehnt-Liste: Name + Geburtsdatum" in html
+    assert "credit: score" not in html and "denylist:" not in html

@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
-from standing.blocks.legacy import LegacyFileError, import_rows, read_legacy
+from standing.blocks.legacy import LegacyBlocks
+from standing.core.csvimport import run_command
 
 
 class Command(BaseCommand):
@@ -27,34 +28,20 @@ class Command(BaseCommand):
 
     def import_legacy(self, path, dry_run):
         try:
-            with open(path, encoding="utf-8") as stream:
-                report = read_legacy(stream)
-        except OSError as error:
-            raise CommandError(f"{path}: {error.strerror}") from None
-        except LegacyFileError as error:
-            raise CommandError(f"{path}: {error}") from None
-        for line, why in report.skipped:
-            self.stdout.write(f"line {line}: skipped, {why}")
-        for line, why in report.errors:
-            self.stderr.write(f"line {line}: {why}")
-        if report.errors:
-            raise CommandError(
-                f"{len(report.errors)} row(s) could not be matched or parsed; "
-                "nothing was imported. Correct them and run the import again."
-            )
-        if dry_run:
-            self.stdout.write(
-                f"dry run: {len(report.new)} block(s) would be imported, "
-                f"{len(report.skipped)} skipped; nothing was written."
-            )
-            return
-        try:
-            blocks = import_rows(report.new)
+            report = run_command(self, LegacyBlocks(), path, dry_run=dry_run)
         except IntegrityError:
             raise CommandError(
                 "Another import wrote some of these rows meanwhile; nothing was imported. "
                 "Run it again to import the rest."
             ) from None
+        if dry_run:
+            self.stdout.write(
+                f"dry run: {report.valid} block(s) would be imported, "
+                f"{len(report.skipped)} skipped; nothing was written."
+            )
+            return
         self.stdout.write(
-            self.style.SUCCESS(f"{len(blocks)} block(s) imported, {len(report.skipped)} skipped.")
+            self.style.SUCCESS(
+                f"{report.applied} block(s) imported, {len(report.skipped)} skipped."
+            )
         )

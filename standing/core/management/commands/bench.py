@@ -18,16 +18,13 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.utils import timezone
 
+from standing.core.bench import BENCHES
 from standing.core.pagination import EstimatingPaginator
 from standing.customers.management.commands.demo import FIRST, LAST
 from standing.customers.models import Customer, CustomerStatus
 from standing.customers.normalize import search_key
 from standing.customers.search import customer_list
 from standing.customers.standing import filter_blocked
-
-# Cases other apps add: fn(sample customer) -> {name: callable}; a function may first prepare
-# what its cases need on the bench data (set-based, idempotent).
-BENCH_CASES = []
 
 
 class Command(BaseCommand):
@@ -39,8 +36,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "-o", "--output", default=str(settings.VAR_DIR / "bench" / "results.json")
         )
+        parser.add_argument(
+            "--only",
+            choices=sorted(BENCHES),
+            help="run only this benchmark of another app (default: the customer list)",
+        )
+        parser.add_argument("--orders", type=int, default=1_000_000, help="--only claims")
+        parser.add_argument("--due", type=int, default=100_000, help="--only claims")
+        parser.add_argument("--letters", type=int, default=10_000, help="--only claims")
 
     def handle(self, customers, repeat, output, **options):
+        if options.get("only"):
+            name = options["only"]
+            figures = BENCHES[name](self, {"repeat": repeat, "customers": customers, **options})
+            self.write(output, figures, key=name)
+            return
         loaded = self.load(customers)
         sample = Customer.objects.filter(number__startswith="B-").order_by("?").first()
         qs = Customer.objects.all()
@@ -62,8 +72,13 @@ class Command(BaseCommand):
             "search phone": lambda: list(customer_list(qs, q=sample.phone)[:25]),
             "search no hit": lambda: list(customer_list(qs, q="Zzyzxwq")[:25]),
         }
-        for extra in BENCH_CASES:
-            cases.update(extra(sample))
+        results = self.measure(cases, repeat)
+        self.write(
+            output, {"customers": Customer.objects.count(), "loaded_now": loaded, "cases": results}
+        )
+
+    def measure(self, cases, repeat):
+        """{name: {p50_ms, p95_ms}} of each callable, run ``repeat`` times after a warm-up."""
         results = {}
         for name, fn in cases.items():
             fn()  # warm caches
@@ -81,9 +96,7 @@ class Command(BaseCommand):
                 f"{name:<30} p50 {results[name]['p50_ms']:>8} ms  "
                 f"p95 {results[name]['p95_ms']:>8} ms"
             )
-        self.write(
-            output, {"customers": Customer.objects.count(), "loaded_now": loaded, "cases": results}
-        )
+        return results
 
     def load(self, target):
         have = Customer.objects.filter(number__startswith="B-").count()
@@ -124,13 +137,13 @@ class Command(BaseCommand):
         batch.clear()
         return n
 
-    def write(self, output, data):
+    def write(self, output, data, key="customers"):
         from pathlib import Path
 
         path = Path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
         existing = json.loads(path.read_text()) if path.exists() else {}
-        existing[f"customers/{connection.vendor}"] = {
+        existing[f"{key}/{connection.vendor}"] = {
             **data,
             "measured_at": timezone.now().isoformat(),
         }

@@ -10,9 +10,10 @@ from django.db import transaction
 from standing.accounts.models import ApiToken, Role, User
 from standing.accounts.scoping import SYSTEM
 from standing.core.demo import DEMO_STEPS
-from standing.customers import services
+from standing.customers import access, services
 from standing.customers.lifecycle import taking_over_history, transition
 from standing.customers.models import Customer, CustomerGroup, CustomerStatus, CustomerVendor
+from standing.customers.standing import standing
 from standing.vendors.models import Vendor
 
 FIRST = [
@@ -205,7 +206,15 @@ LOGINS = [
     ("vendor2", Role.VENDOR, "FitnessWelt Süd GmbH"),
     ("shop", Role.INTEGRATION, None),
 ]
+# The people behind the demo logins, as staff lists ("Betreuer") show them.
+NAMES = {
+    "admin": ("Katrin", "Vogel"),
+    "support": ("Jonas", "Becker"),
+    "vendor1": ("Miriam", "Nordmann"),
+    "vendor2": ("Deniz", "Südbeck"),
+}
 CUSTOMERS = 320
+CUSTOMER_PASSWORD = "kunde-demo"
 
 
 class Command(BaseCommand):
@@ -231,6 +240,9 @@ class Command(BaseCommand):
                 if created:
                     user.set_password(username)
                     user.save()
+                if username in NAMES and not user.get_full_name():
+                    user.first_name, user.last_name = NAMES[username]
+                    user.save(update_fields=["first_name", "last_name"])
                 users[username] = user
             groups = {
                 name: CustomerGroup.objects.get_or_create(
@@ -241,6 +253,7 @@ class Command(BaseCommand):
             created = self.customers(groups, list(vendors.values()))
             for step in DEMO_STEPS:
                 step(self, users, vendors)
+            portal = self.customer_login()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {Customer.objects.count()} customers ({created} new)."
@@ -257,6 +270,26 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {username:<8} {Role(role).label}{suffix}\n           API token: {raw}"
             )
+        if portal is not None:
+            self.stdout.write(
+                f"  Customer login for {settings.SITE_URL}/me/: {portal.number} or "
+                f"{portal.email}, password {CUSTOMER_PASSWORD}"
+            )
+
+    @staticmethod
+    def customer_login():
+        """One active demo customer with a login, to see the customer's own page."""
+        candidates = Customer.objects.filter(
+            status=CustomerStatus.ACTIVE, email__endswith="@demo.standing.example"
+        ).order_by("email")[:50]
+        customer = next((c for c in candidates if standing(c)["can_login"]), None)
+        if customer is None:
+            return None
+        user = access.ensure_login(customer, SYSTEM)
+        if not user.has_usable_password():
+            user.set_password(CUSTOMER_PASSWORD)
+            user.save(update_fields=["password"])
+        return customer
 
     def customers(self, groups, vendors):
         rng = random.Random(20261123)

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from standing.accounts.models import User
 from standing.accounts.scoping import SYSTEM, Actor
+from standing.core.csvimport import run_command
 from standing.screening import denylist
 from standing.screening.models import DenyEntry
 
@@ -15,8 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        load = sub.add_parser("import", help="import entries from a UTF-8 CSV file")
+        load = sub.add_parser("import", help="import entries from a CSV file (all or none)")
         load.add_argument("file")
+        load.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
         load.add_argument("--user", help="who adds the entries (default: system)")
         dump = sub.add_parser("export", help="write the deny list as CSV")
         dump.add_argument("-o", "--output", help="file to write (default: standard output)")
@@ -24,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, action, **options):
         getattr(self, f"do_{action}")(**options)
 
-    def do_import(self, file, user=None, **_):
+    def do_import(self, file, user=None, dry_run=False, **_):
         actor = SYSTEM
         if user:
             found = User.objects.filter(username=user).first()
@@ -34,16 +36,14 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"There is no file '{file}'.")
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as stream:
-                count = denylist.import_csv(stream, actor, source_name=path.name)
-        except denylist.ImportFailed as failure:
-            for problem in failure.problems:
-                self.stderr.write(problem)
-            raise CommandError(
-                f"{len(failure.problems)} problem(s) in {path.name}; nothing was imported."
-            ) from None
-        self.stdout.write(f"Imported {count} deny-list entries from {path.name}.")
+        report = run_command(self, denylist.DenyListImport(actor), path, dry_run=dry_run)
+        if dry_run:
+            self.stdout.write(
+                f"dry run: {report.valid} deny-list entries would be imported from "
+                f"{path.name}; nothing was written."
+            )
+            return
+        self.stdout.write(f"Imported {report.applied} deny-list entries from {path.name}.")
 
     def do_export(self, output=None, **_):
         rows = denylist.export_rows(DenyEntry.objects.all())

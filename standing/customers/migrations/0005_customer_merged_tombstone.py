@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0003_document_number'),
+        ('customers', '0004_message_outbox'),
     ]
 
     operations = [

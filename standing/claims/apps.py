@@ -1,0 +1,53 @@
+from django.apps import AppConfig
+
+
+class ClaimsConfig(AppConfig):
+    name = "standing.claims"
+    verbose_name = "Claims"
+
+    def ready(self):
+        from standing.orders.events import AFTER_EVENT
+        from standing.payments.services import ON_PAID
+
+        # Importing the run registers the daily run with the tick.
+        from . import run  # noqa: F401
+        from .services import on_link_paid, on_payment_event
+
+        if on_payment_event not in AFTER_EVENT:
+            AFTER_EVENT.append(on_payment_event)
+        if on_link_paid not in ON_PAID:
+            ON_PAID.append(on_link_paid)
+        from django.utils.translation import gettext_lazy as _
+
+        from standing.accounts.models import Role
+        from standing.core.bench import BENCHES
+        from standing.core.bench import register as register_bench
+        from standing.core.context_processors import NAVIGATION
+        from standing.core.demo import DEMO_STEPS
+        from standing.core.tick import TICK_JOBS, register
+        from standing.customers.panels import Panel
+        from standing.customers.panels import register as register_panel
+
+        from .bench import bench_claims
+        from .demo import demo_claims, demo_collection_settings
+        from .panels import claims_context
+
+        register_panel(Panel("claims", "claims/panel.html", claims_context, order=22))
+        entry = (_("Claims"), "claims:list", {Role.ADMIN, Role.SUPPORT, Role.VENDOR})
+        if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
+            NAVIGATION.append(entry)
+        if "claims" not in BENCHES:
+            register_bench("claims", bench_claims)
+        from standing.core.views import SETTINGS_SECTIONS
+
+        if "claims/settings_section.html" not in SETTINGS_SECTIONS:
+            SETTINGS_SECTIONS.append("claims/settings_section.html")
+        if demo_claims not in DEMO_STEPS:
+            # The settings come before the demo orders, whose events open the claims.
+            DEMO_STEPS.insert(0, demo_collection_settings)
+            DEMO_STEPS.append(demo_claims)
+
+        from .letters import sweep_unsent
+
+        if sweep_unsent not in TICK_JOBS:
+            register(sweep_unsent)

@@ -1,0 +1,442 @@
+"""The dunning run (SPEC §7, issue 12 §4): set-based, as of any day, exactly once.
+
+Order of the steps for the day ``as_of``:
+1. open the claims the day brings (missed installments that came due, invoices past due);
+2. the reopened check on every claim still with us: the same customer ordered the same
+   product (SKU) again in a later order → ``canceled``, ``reopened``, ``reopened_order``;
+3. claims paid in full → ``paid``;
+4. per vendor that takes part: the first letter, the second letter, the handover (``on_hold``,
+   ``sent_for_collection``, or ``blocked`` with ``invalid_address``).
+
+Each step is one transaction; each move is one conditional UPDATE through the lifecycle engine,
+which returns only the rows it moved, so two runs at once, or a run started again after it was
+killed, never move a claim twice, and ``Letter``'s unique (claim, level) is the last guard.
+PDFs and emails are made by tasks enqueued after the commit (``letters.py``).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from standing.accounts.scoping import SYSTEM
+from standing.activity.services import build_record
+from standing.core.money import ZERO, round_money
+from standing.core.tick import register
+from standing.law import services as law
+from standing.orders.models import Installment, Order, OrderItem, OrderStatus
+
+from . import services
+from .amounts import amounts_of, annotate_amounts, interest_through, owed_q, pieces_json
+from .lifecycle import CLAIMS
+from .models import (
+    UNFINISHED_STATES,
+    Claim,
+    ClaimEntry,
+    ClaimStatus,
+    CollectionSettings,
+    DunningRun,
+    EntryKind,
+    Letter,
+)
+
+S = ClaimStatus
+CHUNK = 1000
+PAYMENT_DAYS = 14  # the payment deadline a letter sets
+HANDOVER_LEVEL = 3
+SUMMARY_KEYS = (
+    "opened",
+    "reopened",
+    "paid",
+    "letters_1",
+    "letters_2",
+    "handovers",
+    "on_hold",
+    "blocked",
+)
+
+
+@dataclass
+class Outcome:
+    run: DunningRun | None
+    summary: dict = field(default_factory=lambda: dict.fromkeys(SUMMARY_KEYS, 0))
+    letters: list = field(default_factory=list)
+
+
+def day_end(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def run(as_of: date, *, vendor=None, dry_run=False, actor=SYSTEM) -> Outcome:
+    """One dunning run as of ``as_of`` (any day, past or future). A dry run computes the same
+    summary inside a transaction that is rolled back: nothing is kept or sent."""
+    if dry_run:
+        with transaction.atomic():
+            outcome = _run(as_of, vendor, actor, keep=False)
+            transaction.set_rollback(True)
+        outcome.run = None
+        return outcome
+    return _run(as_of, vendor, actor, keep=True)
+
+
+def _run(as_of, vendor, actor, keep):
+    record = DunningRun.objects.create(
+        as_of=as_of,
+        vendor=vendor,
+        dry_run=not keep,
+        actor_label=actor.label,
+        started_at=timezone.now(),
+    )
+    outcome = Outcome(run=record)
+    scope = Q(vendor=vendor) if vendor is not None else Q()
+    outcome.summary["opened"] = open_due_claims(as_of, vendor, actor)
+    outcome.summary["reopened"] = close_reopened(as_of, scope, actor)
+    outcome.summary["paid"] = close_paid(as_of, scope, actor)
+    settings_rows = CollectionSettings.objects.filter(enabled=True).select_related("vendor")
+    if vendor is not None:
+        settings_rows = settings_rows.filter(vendor=vendor)
+    for settings in settings_rows:
+        _letters_and_handover(as_of, settings, actor, record, outcome)
+    record.summary = outcome.summary
+    record.finished_at = timezone.now()
+    record.save(update_fields=["summary", "finished_at"])
+    if keep and outcome.letters:
+        from .letters import enqueue_letters
+
+        transaction.on_commit(lambda: enqueue_letters(outcome.letters, record.pk))
+    return outcome
+
+
+# --- 1. claims the day brings ---------------------------------------------------------------
+
+
+def open_due_claims(as_of, vendor, actor) -> int:
+    """Claims for orders on which money is overdue on ``as_of`` and no claim runs (an event
+    opens most claims at once; this catches the ones that only come due: stopped installments
+    reaching their due date, invoices past due)."""
+    due = Installment.objects.filter(owed_q(as_of), order=OuterRef("pk"))
+    # A claim running, or one the vendor cancelled (or that was reopened): the run does not
+    # open another for the same order (a new payment event still does).
+    running = Claim.objects.filter(
+        order=OuterRef("pk"), status__in=[*UNFINISHED_STATES, S.CANCELED]
+    )
+    orders = Order.objects.filter(Exists(due), ~Exists(running), status=OrderStatus.OPEN)
+    if vendor is not None:
+        orders = orders.filter(vendor=vendor)
+    settings_cache = {}
+    opened, last = 0, 0
+    while True:
+        batch = list(
+            orders.filter(pk__gt=last)
+            .select_related("customer")
+            .prefetch_related("installments")
+            .order_by("pk")[:CHUNK]
+        )
+        if not batch:
+            return opened
+        last = batch[-1].pk
+        stamp = timezone.now()
+        claims = []
+        for order in batch:
+            parts = services.overdue_parts(order, as_of)
+            if not parts:
+                continue
+            if order.vendor_id not in settings_cache:
+                settings_cache[order.vendor_id] = services.settings_for(order.vendor)
+            claims.append(
+                services.build_claim(
+                    order,
+                    parts,
+                    kind=services._kind(order, parts),
+                    opened_at=stamp,
+                    on=as_of,
+                    settings=settings_cache[order.vendor_id],
+                )
+            )
+        with transaction.atomic():
+            # A claim opened meanwhile by an event or another run wins (one per order).
+            Claim.objects.bulk_create(claims, ignore_conflicts=True)
+            mine = Claim.objects.filter(
+                opened_at=stamp, order_id__in=[c.order_id for c in claims]
+            ).select_related("order")
+            records = [
+                build_record(
+                    None,
+                    actor,
+                    "claim.opened",
+                    _("Claim %(id)s opened on order %(order)s")
+                    % {"id": c.pk, "order": c.order.number},
+                    after={"claim": c.pk, "order": c.order.number, "kind": c.kind},
+                    customer_id=c.customer_id,
+                )
+                for c in mine
+            ]
+            from standing.activity.models import ActivityRecord
+
+            ActivityRecord.objects.bulk_create(records)
+            opened += len(records)
+
+
+# --- 2. reopened, 3. paid ---------------------------------------------------------------------
+
+
+def _later_same_product(as_of):
+    """A later order of the same customer, placed by ``as_of``, with a product of the
+    claim's order (and not cancelled)."""
+    skus = OrderItem.objects.filter(order_id=OuterRef(OuterRef("order_id"))).values("sku")
+    return (
+        Order.objects.filter(
+            customer_id=OuterRef("customer_id"),
+            created_at__gt=OuterRef("order__created_at"),
+            created_at__lt=day_end(as_of),
+            items__sku__in=skus,
+        )
+        .exclude(status=OrderStatus.CANCELLED)
+        .exclude(pk=OuterRef("order_id"))
+    )
+
+
+def close_reopened(as_of, scope, actor) -> int:
+    later = _later_same_product(as_of)
+    claims = Claim.objects.filter(scope).filter(Exists(later))
+    total = 0
+    for frm in (S.OPEN, S.DUNNING_1, S.DUNNING_2, S.ON_HOLD):
+        with transaction.atomic():
+            moved = CLAIMS.transition_bulk(
+                claims,
+                frm,
+                S.CANCELED,
+                actor,
+                reason="reopened",
+                updates={
+                    "reopened": True,
+                    "closed_on": as_of,
+                    "cancel_reason": _("reopened: the customer ordered the product again"),
+                },
+            )
+            first_later = Subquery(later.order_by("created_at", "pk").values("pk")[:1])
+            for start in range(0, len(moved), CHUNK):
+                found = Claim.objects.filter(pk__in=moved[start : start + CHUNK]).annotate(
+                    new=first_later
+                )
+                Claim.objects.bulk_update(
+                    [
+                        Claim(pk=pk, reopened_order_id=new)
+                        for pk, new in found.values_list("pk", "new")
+                    ],
+                    ["reopened_order"],
+                )
+        total += len(moved)
+    return total
+
+
+def close_paid(as_of, scope, actor) -> int:
+    paid = annotate_amounts(Claim.objects.filter(scope), as_of).filter(
+        open_total__lte=0, overdue_since__lte=as_of
+    )
+    total = 0
+    for frm in UNFINISHED_STATES:
+        with transaction.atomic():
+            total += len(
+                CLAIMS.transition_bulk(
+                    paid,
+                    frm,
+                    S.PAID,
+                    actor,
+                    reason="paid in full",
+                    updates={"closed_on": as_of, "status_before_block": ""},
+                )
+            )
+    return total
+
+
+# --- 4. letters and the handover ---------------------------------------------------------------
+
+
+def _due(as_of, settings):
+    not_paused = Q(paused_until__isnull=True) | Q(paused_until__lt=as_of)
+    return Claim.objects.filter(services.participates_q(settings)).filter(not_paused)
+
+
+def _letters_and_handover(as_of, settings, actor, record, outcome):
+    due = _due(as_of, settings)
+    first = due.filter(
+        dunning_started_on__lte=as_of,
+        overdue_since__lte=as_of - timedelta(days=settings.first_letter_after_days),
+    )
+    second = due.filter(
+        first_letter_on__lte=as_of - timedelta(days=settings.second_letter_after_days)
+    )
+    handover = due.filter(
+        second_letter_on__lte=as_of - timedelta(days=settings.handover_after_days)
+    )
+    for level, frm, to, queryset, field_name, key in (
+        (1, S.OPEN, S.DUNNING_1, first, "first_letter_on", "letters_1"),
+        (2, S.DUNNING_1, S.DUNNING_2, second, "second_letter_on", "letters_2"),
+    ):
+        with transaction.atomic():
+            moved = CLAIMS.transition_bulk(
+                queryset, frm, to, actor, reason=f"run {record.pk}", updates={field_name: as_of}
+            )
+            outcome.letters += book(moved, level, as_of, settings, record)
+            outcome.summary[key] += len(moved)
+    incomplete = Q(customer__street="") | Q(customer__postal_code="") | Q(customer__city="")
+    with transaction.atomic():
+        blocked = CLAIMS.transition_bulk(
+            handover.filter(incomplete),
+            S.DUNNING_2,
+            S.BLOCKED,
+            actor,
+            reason="invalid address",
+            updates={"invalid_address": True, "status_before_block": S.DUNNING_2},
+        )
+        outcome.summary["blocked"] += len(blocked)
+    with transaction.atomic():
+        sent = CLAIMS.transition_bulk(
+            handover.filter(auto_handover=True).exclude(incomplete),
+            S.DUNNING_2,
+            S.SENT_FOR_COLLECTION,
+            actor,
+            reason=f"run {record.pk}",
+            updates={"incasso_on": as_of},
+        )
+        book(sent, HANDOVER_LEVEL, as_of, settings, record)
+        outcome.summary["handovers"] += len(sent)
+    with transaction.atomic():
+        held = CLAIMS.transition_bulk(
+            handover.filter(auto_handover=False).exclude(incomplete),
+            S.DUNNING_2,
+            S.ON_HOLD,
+            actor,
+            reason=f"run {record.pk}",
+        )
+        outcome.summary["on_hold"] += len(held)
+        if held and not record.dry_run:
+            from .letters import ask_vendor_approval
+
+            vendor_id, count = settings.vendor_id, len(held)
+            transaction.on_commit(lambda: ask_vendor_approval(vendor_id, count, as_of))
+
+
+def book(pks, level, as_of, settings, run_record) -> list[int]:
+    """Book interest (through ``as_of``) and fees for the claims ``pks`` just moved to a
+    letter (level 1, 2) or the handover (3), and make their letters. Returns the letter ids."""
+    letter_ids = []
+    rates = law.RateTable(law.base_rate_table()) if pks else None
+    for start in range(0, len(pks), CHUNK):
+        chunk = pks[start : start + CHUNK]
+        claims = list(
+            Claim.objects.filter(pk__in=chunk)
+            .select_related("order", "customer")
+            .prefetch_related("order__installments")
+        )
+        booked = dict(
+            ClaimEntry.objects.filter(claim_id__in=chunk, kind=EntryKind.INTEREST)
+            .values_list("claim_id")
+            .annotate(total=Sum("amount"))
+        )
+        flat_charged = set(
+            ClaimEntry.objects.filter(claim_id__in=chunk, kind=EntryKind.FLAT_FEE).values_list(
+                "claim_id", flat=True
+            )
+        )
+        entries = []
+        for claim in claims:
+            entries += _entries(claim, level, as_of, settings, booked, flat_charged, rates)
+        ClaimEntry.objects.bulk_create(entries)
+        if level in (1, 2):
+            ledger = {k: {} for k in EntryKind.values}
+            for claim_id, kind, amount in (
+                ClaimEntry.objects.filter(claim_id__in=chunk)
+                .values_list("claim_id", "kind")
+                .annotate(total=Sum("amount"))
+            ):
+                ledger[kind][claim_id] = round_money(amount)
+            letters = [_letter(claim, level, as_of, run_record, ledger) for claim in claims]
+            Letter.objects.bulk_create(letters)
+            letter_ids += list(
+                Letter.objects.filter(claim_id__in=chunk, level=level).values_list("pk", flat=True)
+            )
+    return letter_ids
+
+
+def _entries(claim, level, as_of, settings, booked, flat_charged, rates):
+    installments = list(claim.order.installments.all())
+    total, pieces, provisional = interest_through(claim, installments, as_of, rates=rates)
+    entries = []
+    more = round_money(total - (booked.get(claim.pk) or ZERO))
+    if more > 0:
+        entries.append(
+            ClaimEntry(
+                claim=claim,
+                kind=EntryKind.INTEREST,
+                level=level,
+                on=as_of,
+                amount=more,
+                details={
+                    "through": as_of.isoformat(),
+                    "total": str(total),
+                    "provisional": provisional,
+                    "pieces": pieces_json(pieces),
+                },
+            )
+        )
+    if level in (1, 2):
+        configured = settings.fee_first_letter if level == 1 else settings.fee_second_letter
+        fee = law.dunning_fee(
+            debtor=claim.debtor,
+            configured=configured,
+            letter_date=as_of,
+            default_since=claim.default_since,
+            already_charged=False,
+        )
+        if fee > 0:
+            entries.append(
+                ClaimEntry(
+                    claim=claim, kind=EntryKind.DUNNING_FEE, level=level, on=as_of, amount=fee
+                )
+            )
+        flat = law.flat_fee(claim.debtor)
+        in_default = claim.default_since is not None and claim.default_since <= as_of
+        if flat > 0 and in_default and claim.pk not in flat_charged:
+            entries.append(
+                ClaimEntry(claim=claim, kind=EntryKind.FLAT_FEE, level=level, on=as_of, amount=flat)
+            )
+            flat_charged.add(claim.pk)
+    return entries
+
+
+def _letter(claim, level, as_of, run_record, ledger):
+    owed = amounts_of(claim, as_of, ledger=ledger)
+    return Letter(
+        claim=claim,
+        level=level,
+        on=as_of,
+        run=run_record,
+        principal=owed.principal,
+        costs=owed.cancellation_costs,
+        interest=owed.open_interest,
+        fees=owed.fees - owed.paid_costs,
+        total=owed.open_total,
+        deadline=as_of + timedelta(days=PAYMENT_DAYS),
+        language=claim.customer.language if claim.customer.language in ("de", "en") else "de",
+    )
+
+
+# --- the tick ------------------------------------------------------------------------------------
+
+
+@register
+def daily_run(now):
+    """The worker's tick: one run per day (the first tick of a day runs it; later ticks of the
+    same day find a finished run and do nothing)."""
+    day = timezone.localdate(now)
+    done = DunningRun.objects.filter(as_of=day, vendor=None, finished_at__isnull=False)
+    if done.filter(dry_run=False).exists():
+        return None
+    outcome = run(day)
+    done = {k: v for k, v in outcome.summary.items() if v}
+    return f"dunning run {day}: {done}" if done else f"dunning run {day}: nothing due"

@@ -1,0 +1,736 @@
+"""The rules of claims (SPEC §7): the vendor's collection settings, opening a claim from the
+payment event that makes money overdue, the vendor's review and the people's actions, and
+payments on a claim (§ 367 BGB). The dunning run itself is in ``run.py``."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from standing.accounts.models import Role
+from standing.accounts.scoping import SYSTEM, require
+from standing.activity.services import record
+from standing.core.errors import DomainError
+from standing.core.money import ZERO, parse_amount
+from standing.law import services as law
+from standing.orders.models import (
+    EventType,
+    InstallmentState,
+    OrderItem,
+    OrderStatus,
+    PlanKind,
+)
+
+from .amounts import amounts_of, counts
+from .lifecycle import BLOCKABLE, CLAIMS
+from .models import (
+    ACTIVE_STATES,
+    UNFINISHED_STATES,
+    Claim,
+    ClaimComment,
+    ClaimEntry,
+    ClaimKind,
+    ClaimStatus,
+    CollectionSettings,
+    DunningOption,
+    EntryKind,
+    Visibility,
+)
+
+S = ClaimStatus
+I = InstallmentState  # noqa: E741
+OPTION_CHANGE_DAYS = 30
+STAFF_ROLES = (Role.ADMIN, Role.SUPPORT)
+VENDOR_SIDE = (Role.ADMIN, Role.SUPPORT, Role.VENDOR)
+
+
+class SettingsChangeRefused(DomainError):
+    def __init__(self, message, next_change_allowed):
+        self.next_change_allowed = next_change_allowed
+        super().__init__(message)
+
+
+class ClaimActionRefused(DomainError):
+    """The action does not fit the claim now; the message says why."""
+
+
+def today():
+    return timezone.localdate()
+
+
+# --- the vendor's collection settings -----------------------------------------------------
+
+
+def settings_for(vendor) -> CollectionSettings:
+    """The vendor's settings row (created with the defaults on first use)."""
+    found, _created = CollectionSettings.objects.get_or_create(vendor=vendor)
+    return found
+
+
+SETTING_FIELDS = (
+    "enabled",
+    "dunning_option",
+    "auto_handover",
+    "auto_handover_chargebacks",
+    "excluded_products",
+    "first_letter_after_days",
+    "second_letter_after_days",
+    "handover_after_days",
+    "fee_first_letter",
+    "fee_second_letter",
+)
+
+
+def next_option_change(settings: CollectionSettings) -> date | None:
+    if settings.dunning_option_changed_on is None:
+        return None
+    return settings.dunning_option_changed_on + timedelta(days=OPTION_CHANGE_DAYS)
+
+
+@transaction.atomic
+def change_settings(vendor, actor, *, on: date | None = None, **values) -> CollectionSettings:
+    """Change the vendor's collection settings. The dunning option may change only once every
+    30 days: a refused change raises ``SettingsChangeRefused`` with the first allowed day."""
+    require(actor, *VENDOR_SIDE)
+    on = on or today()
+    unknown = set(values) - set(SETTING_FIELDS)
+    if unknown:
+        raise ValidationError({k: [_("Unknown setting.")] for k in sorted(unknown)})
+    current = CollectionSettings.objects.select_for_update().get(pk=settings_for(vendor).pk)
+    errors = {}
+    if "dunning_option" in values and values["dunning_option"] not in DunningOption.values:
+        errors["dunning_option"] = [_("The dunning option is 'a' or 'b'.")]
+    for field in ("first_letter_after_days", "second_letter_after_days", "handover_after_days"):
+        if field in values:
+            value = values[field]
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
+                errors[field] = [_("Give a number of days from 0 to 365.")]
+    for field in ("fee_first_letter", "fee_second_letter"):
+        if field in values:
+            try:
+                values[field] = parse_amount(values[field], field=field)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+    if "excluded_products" in values:
+        skus = values["excluded_products"]
+        if not isinstance(skus, list | tuple) or not all(isinstance(s, str) for s in skus):
+            errors["excluded_products"] = [_("Give the excluded products as a list of SKUs.")]
+        else:
+            values["excluded_products"] = sorted({s.strip() for s in skus if s.strip()})
+    if errors:
+        raise ValidationError(errors)
+    before = {f: getattr(current, f) for f in values}
+    option = values.get("dunning_option")
+    if option is not None and option != current.dunning_option:
+        allowed_from = next_option_change(current)
+        if allowed_from is not None and on < allowed_from:
+            raise SettingsChangeRefused(
+                _(
+                    "The dunning option was changed on %(changed)s; it can be changed again "
+                    "from %(next)s."
+                )
+                % {
+                    "changed": date_format(current.dunning_option_changed_on),
+                    "next": date_format(allowed_from),
+                },
+                allowed_from,
+            )
+        current.dunning_option_changed_on = on
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.save()
+    record(
+        None,
+        actor,
+        "collection.settings_changed",
+        _("Collection settings of %(vendor)s changed") % {"vendor": vendor.name},
+        before={"vendor": vendor.pk, **{k: str(v) for k, v in before.items()}},
+        after={"vendor": vendor.pk, **{k: str(values[k]) for k in values}},
+        internal=True,
+    )
+    return current
+
+
+def participates_q(settings: CollectionSettings):
+    """The claims of ``settings.vendor`` that may be dunned: the vendor takes part and the
+    order has no excluded product."""
+    if not settings.enabled:
+        return Q(pk__in=[])
+    q = Q(vendor_id=settings.vendor_id)
+    if settings.excluded_products:
+        excluded = OrderItem.objects.filter(
+            order=OuterRef("order"), sku__in=settings.excluded_products
+        )
+        q &= ~Exists(excluded)
+    return q
+
+
+def is_dunned(claim) -> bool:
+    settings = settings_for(claim.vendor)
+    return Claim.objects.filter(participates_q(settings), pk=claim.pk).exists()
+
+
+# --- opening claims -----------------------------------------------------------------------
+
+
+def _kind(order, installments, event_type=None):
+    states = {i.state for i in installments}
+    if event_type == EventType.CHARGEBACK or I.CHARGED_BACK in states:
+        return (
+            ClaimKind.CHARGEBACK_ONE_TIME
+            if order.plan_kind == PlanKind.ONE_TIME
+            else ClaimKind.CHARGEBACK_INSTALLMENT
+        )
+    if I.STOPPED in states:
+        return ClaimKind.STOPPED_INSTALLMENTS
+    if I.FAILED in states:
+        return ClaimKind.FAILED_INSTALLMENT
+    return ClaimKind.INVOICE_OVERDUE
+
+
+def overdue_parts(order, as_of: date):
+    """The order's installments that make a claim on ``as_of`` (``amounts.owed_q``)."""
+    return [i for i in order.installments.all() if counts(i, order, as_of)]
+
+
+def build_claim(order, installments, *, kind, opened_at, on, settings=None) -> Claim:
+    """An unsaved claim for ``order`` from its overdue ``installments`` (law module figures),
+    opened as of the day ``on`` (the event's day, or the run's): with an automatic handover,
+    dunning counts as started that day."""
+    settings = settings or settings_for(order.vendor)
+    customer = order.customer
+    debtor = customer.kind
+    first_due = min(i.due_date for i in installments)
+    chargeback = kind in (ClaimKind.CHARGEBACK_INSTALLMENT, ClaimKind.CHARGEBACK_ONE_TIME)
+    auto = settings.auto_handover_chargebacks if chargeback else settings.auto_handover
+    return Claim(
+        vendor_id=order.vendor_id,
+        order=order,
+        customer_id=order.customer_id,
+        kind=kind,
+        debtor=debtor,
+        overdue_since=first_due,
+        default_since=law.first_day_of_default(debtor=debtor, due_date=first_due),
+        limitation_date=law.limitation_date(first_due),
+        dunning_option=settings.dunning_option,
+        auto_handover=auto,
+        dunning_started_on=on if auto else None,
+        opened_at=opened_at,
+    )
+
+
+def open_claim(order, actor, *, on: date, event_type=None) -> Claim | None:
+    """Open the order's claim if money is overdue on ``on`` and no claim is running; a later
+    miss on an order with a running claim adds to it (its amounts are derived). Call inside
+    the transaction of the event; the order row is locked by it."""
+    running = Claim.objects.filter(order=order, status__in=UNFINISHED_STATES).first()
+    parts = overdue_parts(order, on)
+    if running is not None:
+        if parts and event_type:
+            record(
+                order.customer,
+                actor,
+                "claim.added",
+                _("Order %(order)s: the missed payment adds to claim %(id)s")
+                % {"order": order.number, "id": running.pk},
+                after={"claim": running.pk, "event": event_type},
+                internal=True,
+            )
+        return running
+    if not parts:
+        return None
+    claim = build_claim(
+        order, parts, kind=_kind(order, parts, event_type), opened_at=timezone.now(), on=on
+    )
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError:  # opened by a concurrent run meanwhile
+        return Claim.objects.filter(order=order, status__in=UNFINISHED_STATES).first()
+    _record_opened(claim, actor)
+    return claim
+
+
+def _record_opened(claim, actor):
+    record(
+        claim.customer,
+        actor,
+        "claim.opened",
+        _("Claim %(id)s opened on order %(order)s (%(kind)s)")
+        % {"id": claim.pk, "order": claim.order.number, "kind": ClaimKind(claim.kind).label},
+        after={
+            "claim": claim.pk,
+            "order": claim.order.number,
+            "kind": claim.kind,
+            "overdue_since": claim.overdue_since,
+            "auto_handover": claim.auto_handover,
+        },
+    )
+
+
+def on_payment_event(order, stored_event, actor):
+    """orders.events.AFTER_EVENT: in the event's transaction, open, add to, close or cancel
+    the order's claim."""
+    kind = stored_event.type
+    if kind in (EventType.PAYMENT_FAILED, EventType.CHARGEBACK, EventType.INSTALLMENTS_STOPPED):
+        open_claim(order, actor, on=stored_event.date, event_type=kind)
+        return
+    running = (
+        Claim.objects.filter(order=order, status__in=UNFINISHED_STATES)
+        .select_related("order", "customer")
+        .first()
+    )
+    if running is None:
+        return
+    if kind == EventType.ORDER_CANCELLED or order.status == OrderStatus.CANCELLED:
+        if running.status in (*BLOCKABLE, S.BLOCKED):
+            CLAIMS.transition(
+                running,
+                S.CANCELED,
+                actor,
+                reason=_("order cancelled"),
+                updates={"cancel_reason": _("order cancelled"), "closed_on": stored_event.date},
+            )
+        return
+    if kind == EventType.PAYMENT_RECEIVED:
+        close_if_paid(running, actor, on=stored_event.date)
+
+
+def close_if_paid(claim, actor, *, on: date) -> bool:
+    """A claim whose open total is zero is paid, whatever its stage."""
+    claim.order.refresh_from_db()
+    if amounts_of(claim, max(on, claim.overdue_since)).open_total > 0:
+        return False
+    CLAIMS.transition(
+        claim,
+        S.PAID,
+        actor,
+        reason=_("paid in full"),
+        updates={"closed_on": on, "status_before_block": ""},
+    )
+    return True
+
+
+# --- the people's actions -----------------------------------------------------------------
+
+
+def _refuse(message):
+    raise ClaimActionRefused(message)
+
+
+def _claim_locked(claim):
+    return (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("order", "customer", "vendor")
+        .get(pk=claim.pk)
+        if _can_lock_of()
+        else Claim.objects.select_for_update()
+        .select_related("order", "customer", "vendor")
+        .get(pk=claim.pk)
+    )
+
+
+def _can_lock_of():
+    from django.db import connection
+
+    return connection.features.has_select_for_update_of
+
+
+@transaction.atomic
+def start_dunning(claim, actor, *, on: date | None = None) -> Claim:
+    """The vendor's "verfolgen": dunning starts; the first letter follows with the next run."""
+    require(actor, *VENDOR_SIDE)
+    claim = _claim_locked(claim)
+    on = on or today()
+    if claim.status != S.OPEN:
+        _refuse(
+            _("Dunning has gone past the start already (the claim is %(state)s).")
+            % {"state": S(claim.status).label}
+        )
+    if claim.dunning_started_on is not None:
+        _refuse(
+            _("Dunning started on %(on)s already.") % {"on": date_format(claim.dunning_started_on)}
+        )
+    if not is_dunned(claim):
+        _refuse(
+            _(
+                "This claim is not dunned: the vendor does not take part in dunning, or the "
+                "product is excluded in the collection settings."
+            )
+        )
+    Claim.objects.filter(pk=claim.pk).update(dunning_started_on=on)
+    claim.dunning_started_on = on
+    record(
+        claim.customer,
+        actor,
+        "claim.dunning_started",
+        _("Claim %(id)s: dunning started") % {"id": claim.pk},
+        after={"claim": claim.pk, "on": on},
+    )
+    return claim
+
+
+def _text(value, field, message, limit=300):
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: [message]})
+    if len(text) > limit:
+        raise ValidationError({field: [_("At most %(n)s characters, please.") % {"n": limit}]})
+    return text
+
+
+@transaction.atomic
+def cancel(claim, actor, *, reason, on: date | None = None) -> Claim:
+    """ "nicht verfolgen" / the vendor wants a cancellation / written off: ``canceled``."""
+    require(actor, *VENDOR_SIDE)
+    reason = _text(reason, "reason", _("Say why the claim is not pursued."))
+    claim = _claim_locked(claim)
+    if claim.status == S.SENT_FOR_COLLECTION and not actor.is_staff:
+        _refuse(_("The claim is with the collection agency; ask support to cancel it there."))
+    return CLAIMS.transition(
+        claim,
+        S.CANCELED,
+        actor,
+        reason=reason,
+        updates={"cancel_reason": reason, "closed_on": on or today(), "status_before_block": ""},
+    )
+
+
+@transaction.atomic
+def approve(claim, actor, *, on: date | None = None) -> Claim:
+    """The vendor's "Freigabe": a claim waiting in ``on_hold`` goes to the agency."""
+    require(actor, *VENDOR_SIDE)
+    claim = _claim_locked(claim)
+    on = max(on or today(), claim.second_letter_on or date.min)
+    return CLAIMS.transition(claim, S.SENT_FOR_COLLECTION, actor, updates={"incasso_on": on})
+
+
+@transaction.atomic
+def block(claim, actor, *, reason) -> Claim:
+    """Support must clarify (lawyer's letter arrived, customer dunned by hand)."""
+    require(actor, *STAFF_ROLES)
+    reason = _text(reason, "reason", _("Say what support has to clarify."))
+    claim = _claim_locked(claim)
+    return CLAIMS.transition(
+        claim, S.BLOCKED, actor, reason=reason, updates={"status_before_block": claim.status}
+    )
+
+
+@transaction.atomic
+def release(claim, actor) -> Claim:
+    """Back to where the claim came from."""
+    require(actor, *STAFF_ROLES)
+    claim = _claim_locked(claim)
+    if claim.status != S.BLOCKED:
+        _refuse(_("Only a blocked claim can be released."))
+    target = claim.status_before_block
+    return CLAIMS.transition(
+        claim, target, actor, updates={"status_before_block": "", "invalid_address": False}
+    )
+
+
+@transaction.atomic
+def pause(claim, actor, *, until, reason, on: date | None = None) -> Claim:
+    """A payment deferral ("Stundung"): no letter until after ``until``; then dunning resumes
+    by itself."""
+    require(actor, *VENDOR_SIDE)
+    on = on or today()
+    if isinstance(until, str):
+        try:
+            until = date.fromisoformat(until.strip())
+        except ValueError:
+            raise ValidationError({"until": [_("Give the date as YYYY-MM-DD.")]}) from None
+    if not isinstance(until, date):
+        raise ValidationError({"until": [_("Give the date as YYYY-MM-DD.")]})
+    if until <= on:
+        raise ValidationError({"until": [_("The pause must end after today.")]})
+    if until > on + timedelta(days=366):
+        raise ValidationError({"until": [_("A pause lasts at most a year.")]})
+    reason = _text(reason, "reason", _("Say why dunning pauses (e.g. the deferral agreed)."))
+    claim = _claim_locked(claim)
+    if claim.status not in (S.OPEN, S.DUNNING_1, S.DUNNING_2, S.ON_HOLD):
+        _refuse(_("A claim that is %(state)s cannot be paused.") % {"state": S(claim.status).label})
+    before = claim.paused_until
+    Claim.objects.filter(pk=claim.pk).update(paused_until=until, pause_reason=reason)
+    claim.paused_until, claim.pause_reason = until, reason
+    record(
+        claim.customer,
+        actor,
+        "claim.paused",
+        _("Claim %(id)s paused until %(until)s: %(reason)s")
+        % {"id": claim.pk, "until": date_format(until), "reason": reason},
+        before={"claim": claim.pk, "paused_until": before},
+        after={"claim": claim.pk, "paused_until": until, "reason": reason},
+    )
+    return claim
+
+
+@transaction.atomic
+def comment(claim, actor, *, text, visibility) -> ClaimComment:
+    """Internal support comments and comments the vendor (and the agency) may see."""
+    require(actor, *VENDOR_SIDE)
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": [_("The visibility is 'internal' or 'vendor'.")]})
+    if visibility == Visibility.INTERNAL and not actor.is_staff:
+        raise ValidationError(
+            {"visibility": [_("Vendor users write comments the vendor may see ('vendor').")]}
+        )
+    text = _text(text, "text", _("Write the comment."), limit=2000)
+    return ClaimComment.objects.create(
+        claim=claim,
+        visibility=visibility,
+        text=text,
+        author=actor.user,
+        author_label=actor.label,
+    )
+
+
+ACTIONS = {
+    "start_dunning": start_dunning,
+    "cancel": cancel,
+    "approve": approve,
+    "block": block,
+    "release": release,
+    "pause": pause,
+    "comment": comment,
+}
+
+
+def perform(claim, actor, action, values):
+    """Run the action named ``action`` with the values a form or a JSON body gave."""
+    fn = ACTIONS[action]
+    if action in ("cancel", "block"):
+        return fn(claim, actor, reason=values.get("reason", ""))
+    if action == "pause":
+        return fn(claim, actor, until=values.get("until"), reason=values.get("reason", ""))
+    if action == "comment":
+        return fn(claim, actor, text=values.get("text", ""), visibility=values.get("visibility"))
+    return fn(claim, actor)
+
+
+def allowed_actions(claim, actor, on: date | None = None) -> list[str]:
+    """The actions to offer ``actor`` on ``claim`` now (buttons, API hints)."""
+    on = on or today()
+    names = []
+    staff = actor.is_staff
+    if actor.role not in VENDOR_SIDE:
+        return names
+    if claim.status == S.OPEN and claim.dunning_started_on is None and is_dunned(claim):
+        names.append("start_dunning")
+    if S.CANCELED in CLAIMS.allowed(claim, actor) and (
+        staff or claim.status != S.SENT_FOR_COLLECTION
+    ):
+        names.append("cancel")
+    if claim.status == S.ON_HOLD:
+        names.append("approve")
+    if staff and claim.status in BLOCKABLE:
+        names.append("block")
+    if staff and claim.status == S.BLOCKED:
+        names.append("release")
+    if claim.status in (S.OPEN, S.DUNNING_1, S.DUNNING_2, S.ON_HOLD):
+        names.append("pause")
+    names.append("comment")
+    return names
+
+
+# --- payments on the claim (the offer link) -----------------------------------------------
+
+
+def apply_claim_payment(claim, amount, *, on: date, actor, reference: str):
+    """A payment on the claim (its payment link): applied under § 367 BGB to costs, then
+    interest (ledger entries), then principal (a payment event on the order, idempotent by
+    ``reference``). Closes the claim as paid when it covers everything."""
+    from standing.orders import events
+
+    actor = actor or SYSTEM
+    with transaction.atomic():
+        claim = _claim_locked(claim)
+        if ClaimEntry.objects.filter(claim=claim, details__reference=reference).exists():
+            return claim
+        owed = amounts_of(claim, on)
+        share = law.allocate_payment(
+            amount,
+            costs=max(owed.open_costs, ZERO),
+            interest=max(owed.open_interest, ZERO),
+            principal=owed.principal,
+        )
+        details = {"reference": reference}
+        for kind, part in (
+            (EntryKind.PAID_COSTS, share.costs),
+            (EntryKind.PAID_INTEREST, share.interest),
+        ):
+            if part:
+                ClaimEntry.objects.create(
+                    claim=claim, kind=kind, on=on, amount=-part, details=details
+                )
+        to_order = min(share.principal + share.surplus, claim.order.open_amount)
+        if to_order > 0:
+            events.deliver(
+                claim.order,
+                actor,
+                events.Event(
+                    id=f"claim-{reference}"[:100],
+                    type=EventType.PAYMENT_RECEIVED,
+                    date=on,
+                    amount=to_order,
+                ),
+            )
+        record(
+            claim.customer,
+            actor,
+            "claim.payment",
+            _(
+                "Claim %(id)s: %(amount)s EUR paid (costs %(costs)s, interest %(interest)s, "
+                "principal %(principal)s)"
+            )
+            % {
+                "id": claim.pk,
+                "amount": amount,
+                "costs": share.costs,
+                "interest": share.interest,
+                "principal": to_order,
+            },
+            after={"claim": claim.pk, "reference": reference, "amount": amount},
+        )
+        claim.refresh_from_db()
+        if claim.status in UNFINISHED_STATES:
+            close_if_paid(claim, actor, on=on)
+        return claim
+
+
+def on_link_paid(link, actor):
+    """payments.ON_PAID: a claim's offer link was paid."""
+    claim = Claim.objects.filter(offer_link=link).select_related("order", "customer").first()
+    if claim is None:
+        return
+    on = timezone.localdate(link.paid_at) if link.paid_at else today()
+    apply_claim_payment(claim, link.amount, on=on, actor=SYSTEM, reference=f"link-{link.token}")
+
+
+def waiting_for_vendor(queryset):
+    """Claims waiting for the vendor: review (not started) or approval (``on_hold``)."""
+    return queryset.filter(Q(status=S.OPEN, dunning_started_on__isnull=True) | Q(status=S.ON_HOLD))
+
+
+# --- lists (the API, the review list, the board) ------------------------------------------
+
+
+IN_PROGRESS = "in_progress"
+WAITING = "waiting"
+
+
+def claim_list(
+    queryset,
+    *,
+    as_of: date,
+    status="",
+    period_from: date | None = None,
+    period_to: date | None = None,
+    amount_min=None,
+    amount_max=None,
+    q="",
+    vendor=None,
+):
+    """Claims filtered as the board filters them, each annotated with its amounts on ``as_of``
+    (``open_total``, ``principal``, ``costs``, ``ledger_interest``)."""
+    from standing.customers.normalize import search_key
+
+    from .amounts import annotate_amounts
+
+    if status == IN_PROGRESS:
+        queryset = queryset.filter(status__in=ACTIVE_STATES)
+    elif status == WAITING:
+        queryset = waiting_for_vendor(queryset)
+    elif status:
+        if status not in S.values:
+            raise ValidationError(
+                {
+                    "status": [
+                        _("Unknown status '%(value)s'; use %(known)s.")
+                        % {
+                            "value": status,
+                            "known": ", ".join([IN_PROGRESS, WAITING, *S.values]),
+                        }
+                    ]
+                }
+            )
+        queryset = queryset.filter(status=status)
+    if vendor:
+        queryset = queryset.filter(vendor_id=vendor)
+    if period_from:
+        queryset = queryset.filter(overdue_since__gte=period_from)
+    if period_to:
+        queryset = queryset.filter(overdue_since__lte=period_to)
+    if q:
+        q = q.strip()[:100]
+        key = search_key(q)
+        match = Q(order__number__icontains=q)
+        if key:
+            match |= Q(customer__search_name__contains=key) | Q(customer__first_key=key)
+        queryset = queryset.filter(match)
+    queryset = annotate_amounts(queryset, as_of)
+    if amount_min is not None:
+        queryset = queryset.filter(open_total__gte=amount_min)
+    if amount_max is not None:
+        queryset = queryset.filter(open_total__lte=amount_max)
+    return queryset.select_related("order", "customer", "vendor")
+
+
+# --- the letters' words (operator admins) -------------------------------------------------
+
+
+def save_template(actor, *, level, language, subject, intro, closing):
+    """Store the words of the letters of ``level`` in ``language``; refuses unknown
+    placeholders and broken braces with a message that lists the ones to use."""
+    import string
+
+    from django.conf import settings as django_settings
+
+    from .letters import PLACEHOLDERS
+    from .models import LetterTemplate
+
+    require(actor, Role.ADMIN)
+    errors = {}
+    if level not in (1, 2):
+        errors["level"] = [_("The level is 1 or 2.")]
+    if language not in dict(django_settings.LANGUAGES):
+        errors["language"] = [_("Unknown language.")]
+    values = {"subject": subject, "intro": intro, "closing": closing}
+    limits = {"subject": 200, "intro": 2000, "closing": 2000}
+    for field, text in values.items():
+        text = (text or "").strip()
+        values[field] = text
+        if not text:
+            errors[field] = [_("This text must not be empty.")]
+            continue
+        if len(text) > limits[field]:
+            errors[field] = [_("At most %(n)s characters, please.") % {"n": limits[field]}]
+            continue
+        try:
+            names = {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+        except ValueError:
+            names = None
+        if names is None or not names <= set(PLACEHOLDERS):
+            errors[field] = [
+                _("Use only these placeholders in braces: %(names)s (a brace alone: {{ or }}).")
+                % {"names": ", ".join("{" + p + "}" for p in PLACEHOLDERS)}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    found, _created = LetterTemplate.objects.update_or_create(
+        level=level, language=language, defaults={**values, "updated_by": actor.user}
+    )
+    record(
+        None,
+        actor,
+        "claims.letter_template_changed",
+        _("Words of dunning letter %(level)s (%(language)s) changed")
+        % {"level": level, "language": language},
+        after={"level": level, "language": language, **values},
+        internal=True,
+    )
+    return found

@@ -1,0 +1,147 @@
+"""Letters: made after the run committed — the PDF (one page, creditor, reference, amounts,
+interest pieces, deadline, payment link and GiroCode), the email with the PDF, the merged print
+file; each once."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+
+from standing.claims import letters
+from standing.claims import run as dunning
+from standing.claims.models import Claim, DeliveryState, DunningRun, Letter
+from standing.core.letters import page_count
+from standing.payments.models import LinkStatus
+from standing.payments.services import sandbox_pay
+
+pytestmark = pytest.mark.django_db
+D0 = date(2026, 1, 31)
+
+
+@pytest.fixture
+def lettered(collection, make_order, event, django_capture_on_commit_callbacks, vendor1):
+    vendor1.legal_name = "Autovermietung Nord GmbH & Co. KG"
+    vendor1.save()
+    collection(first_letter_after_days=0, auto_handover=True)
+    orders = [make_order(), make_order()]
+    for order in orders:
+        event(order, "payment_failed", D0, installment=1, fee="3.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = dunning.run(date(2026, 3, 2))
+    return outcome, [Claim.objects.get(order=o) for o in orders]
+
+
+def text_of(pdf: bytes) -> str:
+    return pdf.decode("latin-1")
+
+
+def test_each_letter_is_rendered_and_emailed_once(lettered):
+    outcome, claims = lettered
+    assert outcome.summary["letters_1"] == 2
+    letter = Letter.objects.get(claim=claims[0])
+    assert letter.rendered_at and letter.pdf and letter.email_state == DeliveryState.QUEUED
+    assert letter.message.status == "sent"  # through the customers' outbox
+    pdf = letter.pdf.read()
+    assert pdf.startswith(b"%PDF") and page_count(pdf) == 1
+    # Kept on the customer card among the documents, too.
+    assert claims[0].customer.files.filter(name__endswith=".pdf").count() == 1
+    body = text_of(pdf)
+    assert claims[0].order.number in body and "Autovermietung Nord GmbH" in body
+    assert "100,00" in body  # the open principal, in the letter's language (German)
+    assert len(mail.outbox) == 2
+    message = next(m for m in mail.outbox if m.to == [claims[0].customer.email])
+    assert message.attachments and message.attachments[0][2] == "application/pdf"
+    claim = Claim.objects.select_related("offer_link").get(pk=claims[0].pk)
+    assert claim.offer_link and claim.offer_link.amount == letter.total
+    assert claim.offer_link.payment_url in message.body
+    # Running the tasks again makes nothing twice.
+    letters.deliver_letters.call([letter.pk])
+    assert len(mail.outbox) == 2
+
+
+def test_the_run_writes_one_merged_print_file(lettered):
+    outcome, _claims = lettered
+    run = DunningRun.objects.get(pk=outcome.run.pk)
+    assert run.print_file
+    merged = run.print_file.read()
+    assert merged.startswith(b"%PDF") and merged.rstrip().endswith(b"%%EOF")
+    assert len(re.findall(rb"/Type /Page\b", merged)) == 2
+    assert re.search(rb"/Type /Pages /Count 2", merged)
+
+
+def test_paying_the_link_closes_the_claim(lettered):
+    _outcome, claims = lettered
+    claim = Claim.objects.select_related("offer_link").get(pk=claims[0].pk)
+    sandbox_pay(claim.offer_link, "success")
+    claim.refresh_from_db()
+    assert claim.offer_link.status == LinkStatus.PAID
+    assert claim.status == "paid"
+    # Principal went to the order as an idempotent payment event; costs and interest to the ledger.
+    assert claim.order.events.filter(type="payment_received").count() == 1
+    assert claim.entries.filter(kind="paid_costs").get().amount == Decimal("-3.00")
+
+
+def test_a_partial_payment_goes_to_costs_then_interest_then_principal(lettered):
+    from standing.claims.amounts import amounts_of
+    from standing.claims.services import apply_claim_payment
+
+    _outcome, claims = lettered
+    claim = claims[1]
+    before = amounts_of(claim, date(2026, 3, 5))
+    apply_claim_payment(claim, Decimal("10.00"), on=date(2026, 3, 5), actor=None, reference="p1")
+    apply_claim_payment(claim, Decimal("10.00"), on=date(2026, 3, 5), actor=None, reference="p1")
+    after = amounts_of(claim, date(2026, 3, 5))
+    assert after.open_costs == 0 and after.open_interest == 0
+    assert after.principal == before.principal - (
+        Decimal("10.00") - Decimal("3.00") - before.interest
+    )
+    claim.refresh_from_db()
+    assert claim.status == "dunning_1"  # no level is skipped by a partial payment
+
+
+def test_english_speaking_customers_get_english_letters(
+    collection, make_order, event, customer_factory, vendor1, django_capture_on_commit_callbacks
+):
+    collection(first_letter_after_days=0, auto_handover=True)
+    order = make_order(customer=customer_factory(vendor=vendor1, language="en"))
+    event(order, "payment_failed", D0, installment=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        dunning.run(date(2026, 2, 2))
+    letter = Letter.objects.get(claim__order=order)
+    assert letter.language == "en"
+    body = text_of(letter.pdf.read())
+    assert "Payment reminder" in body and "100.00" in body
+
+
+def test_admins_change_the_words_with_a_preview(admin_user, support_user, lettered):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin_user)
+    url = "/claims/letters/1/de/"
+    page = client.get(url)
+    assert page.status_code == 200 and "{order}" in page.content.decode()
+    preview = client.post(
+        url,
+        {
+            "subject": "Erinnerung {order}",
+            "intro": "Offen seit {since}:",
+            "closing": "Danke.",
+            "preview": "1",
+        },
+    )
+    assert preview["Content-Type"] == "application/pdf" and b"Erinnerung C-" in preview.content
+    refused = client.post(url, {"subject": "{unknown}", "intro": "x", "closing": "y"})
+    assert refused.status_code == 400 and "{order}" in refused.content.decode()
+    saved = client.post(
+        url, {"subject": "Erinnerung {order}", "intro": "Offen:", "closing": "Danke."}
+    )
+    assert saved.status_code == 302
+    claim = lettered[1][0]
+    letter = Letter.objects.get(claim=claim)
+    assert letters.letter_text(letter)["subject"] == f"Erinnerung {claim.order.number}"
+    support = Client()
+    support.force_login(support_user)
+    assert support.get(url).status_code == 403

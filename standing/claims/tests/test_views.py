@@ -1,0 +1,83 @@
+"""Claim pages for each role: the list and review tab, the claim page, actions by form, the
+letter PDF, the runs, the card's panel; another vendor's claim is a 404."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from standing.claims import run as dunning
+from standing.claims.models import Claim, ClaimStatus, DunningRun, Letter
+
+pytestmark = pytest.mark.django_db
+D0 = date(2026, 1, 31)
+
+
+def login(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def claim(collection, make_order, event, django_capture_on_commit_callbacks):
+    collection(first_letter_after_days=0, auto_handover=True)
+    order = make_order(number="AN-9")
+    event(order, "payment_failed", D0, installment=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        dunning.run(date(2026, 2, 2))
+    return Claim.objects.get(order=order)
+
+
+@pytest.mark.parametrize("who", ["admin_user", "support_user", "vendor1_user"])
+def test_pages_answer_for_each_back_office_role(request, who, claim):
+    client = login(request.getfixturevalue(who))
+    for url in (
+        "/claims/",
+        "/claims/?status=waiting",
+        "/claims/?status=all&q=AN-9&min=1&max=x&from=2026-01-01",
+        f"/claims/{claim.pk}/",
+        "/claims/runs/",
+        f"/claims/runs/{DunningRun.objects.get().pk}/",
+        claim.customer.get_absolute_url(),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "AN-9" in page and 'id="timeline"' in page and 'id="ledger"' in page
+    card = client.get(claim.customer.get_absolute_url()).content.decode()
+    assert 'id="claims"' in card and f"/claims/{claim.pk}/" in card
+    pdf = client.get(f"/claims/{claim.pk}/letters/1.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_another_vendor_sees_nothing(vendor2_user, claim):
+    client = login(vendor2_user)
+    assert client.get(f"/claims/{claim.pk}/").status_code == 404
+    assert client.get(f"/claims/{claim.pk}/letters/1.pdf").status_code == 404
+    assert client.post(f"/claims/{claim.pk}/actions/pause/", {}).status_code == 404
+    assert "AN-9" not in client.get("/claims/?status=all").content.decode()
+
+
+def test_customers_and_integrations_are_refused(integration_user, claim):
+    assert login(integration_user).get("/claims/").status_code == 403
+
+
+def test_actions_by_form(support_user, claim):
+    client = login(support_user)
+    response = client.post(f"/claims/{claim.pk}/actions/block/", {"reason": ""})
+    assert response.status_code == 302
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.DUNNING_1
+    client.post(f"/claims/{claim.pk}/actions/block/", {"reason": "Anwalt"})
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.BLOCKED
+    page = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert 'data-action="release"' in page
+    client.post(f"/claims/{claim.pk}/actions/release/")
+    assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.DUNNING_1
+
+
+def test_the_print_file_is_for_staff(support_user, vendor1_user, claim):
+    run = DunningRun.objects.get()
+    assert login(support_user).get(f"/claims/runs/{run.pk}/print.pdf").status_code == 200
+    assert login(vendor1_user).get(f"/claims/runs/{run.pk}/print.pdf").status_code == 403
+    assert Letter.objects.filter(run=run).count() == 1

@@ -1,0 +1,312 @@
+"""Claim pages: the list (with the vendor's review tab), one claim with its timeline, letters,
+ledger, comments and actions, the letters' PDFs, and the dunning runs. Thin: the rules are in
+``services``; every query goes through ``accounts.scoping`` (another vendor's claim: 404)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from standing.accounts.scoping import BACK_OFFICE, acting, get_scoped, scoped
+from standing.activity.models import ActivityRecord
+from standing.core.errors import DomainError
+
+from . import run as dunning
+from . import services
+from .amounts import accrued_interest, amounts_of
+from .lifecycle import CLAIMS
+from .models import Claim, ClaimComment, ClaimEntry, ClaimStatus, DunningRun, Letter, Visibility
+
+DONE = {
+    "start_dunning": gettext_lazy("Dunning started: the first letter goes out with the next run."),
+    "cancel": gettext_lazy("The claim is cancelled."),
+    "approve": gettext_lazy("Approved: the claim is handed over to the collection agency."),
+    "block": gettext_lazy("The claim is blocked until support has clarified it."),
+    "release": gettext_lazy("The claim is released."),
+    "pause": gettext_lazy("Dunning pauses until the date given."),
+    "comment": gettext_lazy("The comment is saved."),
+}
+
+
+def _claims(actor):
+    return scoped(Claim.objects.select_related("order", "customer", "vendor"), actor)
+
+
+def _date(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _amount(value):
+    try:
+        amount = Decimal(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return None
+    return amount if amount.is_finite() and abs(amount) < Decimal("1e10") else None
+
+
+@login_required
+def claim_list(request):
+    """The claims (SPEC §7 board filters); ``status=waiting`` is the vendor's review list."""
+    actor = acting(request, *BACK_OFFICE)
+    params = request.GET
+    today = services.today()
+    status = params.get("status", services.IN_PROGRESS)
+    try:
+        qs = services.claim_list(
+            _claims(actor),
+            as_of=today,
+            status=status if status != "all" else "",
+            period_from=_date(params.get("from")),
+            period_to=_date(params.get("to")),
+            amount_min=_amount(params.get("min")),
+            amount_max=_amount(params.get("max")),
+            q=params.get("q", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("claims:list")
+    page = Paginator(qs.order_by("-overdue_since", "-id"), 25).get_page(params.get("page"))
+    for claim in page.object_list:
+        claim.days_overdue = max((today - claim.overdue_since).days, 0)
+        claim.actions = services.allowed_actions(claim, actor, today)
+    context = {
+        "page": page,
+        "params": params,
+        "status": status,
+        "statuses": ClaimStatus.choices,
+        "waiting": services.waiting_for_vendor(_claims(actor)).count(),
+        "today": today,
+    }
+    template = "claims/list.html#results" if request.htmx else "claims/list.html"
+    return render(request, template, context)
+
+
+def _timeline(claim, actor):
+    """Every transition of the claim, and the other things people did to it, oldest first."""
+    rows = [
+        {
+            "at": t.at,
+            "who": t.actor_label,
+            "what": f"{CLAIMS.label(t.from_state)} → {CLAIMS.label(t.to_state)}",
+            "reason": t.reason,
+        }
+        for t in CLAIMS.history(claim)
+    ]
+    actions = ActivityRecord.objects.filter(
+        customer=claim.customer,
+        action__in=[
+            "claim.opened",
+            "claim.dunning_started",
+            "claim.paused",
+            "claim.payment",
+            "claim.letter_sent",
+            "claim.added",
+        ],
+        after__claim=claim.pk,
+    )
+    if not actor.is_staff:
+        actions = actions.filter(internal=False)
+    rows += [
+        {"at": r.created_at, "who": r.actor_label, "what": r.summary, "reason": ""} for r in actions
+    ]
+    return sorted(rows, key=lambda row: row["at"])
+
+
+@login_required
+def detail(request, claim_id):
+    actor = acting(request, *BACK_OFFICE)
+    claim = get_scoped(
+        _claims(actor).select_related("offer_link", "reopened_order"), actor, pk=claim_id
+    )
+    today = services.today()
+    owed = amounts_of(claim, today)
+    context = {
+        "claim": claim,
+        "owed": owed,
+        "today": today,
+        "days_overdue": max((today - claim.overdue_since).days, 0),
+        "dunned": services.is_dunned(claim),
+        "actions": services.allowed_actions(claim, actor, today),
+        "timeline": _timeline(claim, actor),
+        "letters": Letter.objects.filter(claim=claim).select_related("message").order_by("level"),
+        "ledger": ClaimEntry.objects.filter(claim=claim),
+        "interest": accrued_interest(claim, today) if claim.default_since else None,
+        "comments": scoped(ClaimComment.objects.filter(claim=claim), actor),
+        "visibilities": Visibility.choices
+        if actor.is_staff
+        else [(Visibility.VENDOR, Visibility.VENDOR.label)],
+    }
+    return render(request, "claims/detail.html", context)
+
+
+@login_required
+@require_POST
+def action(request, claim_id, name):
+    actor = acting(request, *BACK_OFFICE)
+    claim = get_scoped(_claims(actor), actor, pk=claim_id)
+    if name not in services.ACTIONS:
+        raise Http404("unknown action")
+    values = {k: request.POST.get(k, "") for k in ("reason", "until", "text", "visibility")}
+    try:
+        services.perform(claim, actor, name, values)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, str(DONE[name]))
+    back = request.POST.get("next", "")
+    if back.startswith("/claims/") and "//" not in back:
+        return redirect(back)
+    return redirect("claims:detail", claim_id=claim.pk)
+
+
+@login_required
+def letter_pdf(request, claim_id, level):
+    actor = acting(request, *BACK_OFFICE)
+    claim = get_scoped(_claims(actor), actor, pk=claim_id)
+    letter = Letter.objects.filter(claim=claim, level=level).first()
+    if letter is None or not letter.pdf:
+        raise Http404("The letter has not been rendered yet.")
+    return FileResponse(
+        letter.pdf.open("rb"),
+        content_type="application/pdf",
+        filename=letter.pdf.name.rsplit("/", 1)[-1],
+    )
+
+
+@login_required
+def run_list(request):
+    actor = acting(request, *BACK_OFFICE)
+    runs = scoped(DunningRun.objects.filter(dry_run=False).select_related("vendor"), actor)
+    if not actor.is_staff:
+        # A vendor sees the runs for its own vendor and the runs for everyone.
+        runs = DunningRun.objects.filter(dry_run=False, vendor__isnull=True) | runs
+    page = Paginator(runs.order_by("-started_at", "-id"), 25).get_page(request.GET.get("page"))
+    return render(request, "claims/runs.html", {"page": page})
+
+
+def _run(actor, run_id):
+    runs = DunningRun.objects.filter(dry_run=False)
+    run = runs.filter(pk=run_id).select_related("vendor").first()
+    if run is None or (not actor.is_staff and run.vendor_id not in (None, actor.vendor_id)):
+        raise Http404("run not found")
+    return run
+
+
+@login_required
+def run_detail(request, run_id):
+    actor = acting(request, *BACK_OFFICE)
+    run = _run(actor, run_id)
+    letters = scoped(Letter.objects.filter(run=run), actor).select_related(
+        "claim__order", "claim__customer", "message"
+    )
+    page = Paginator(letters.order_by("pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "claims/run.html",
+        {"run": run, "page": page, "summary": [(k, run.summary.get(k, 0)) for k in SUMMARY]},
+    )
+
+
+@login_required
+def run_print_file(request, run_id):
+    actor = acting(request, "admin", "support")
+    run = _run(actor, run_id)
+    if not run.print_file:
+        raise Http404("The print file is not ready yet.")
+    return FileResponse(
+        run.print_file.open("rb"),
+        content_type="application/pdf",
+        filename=run.print_file.name.rsplit("/", 1)[-1],
+    )
+
+
+SUMMARY = (
+    "opened",
+    "reopened",
+    "paid",
+    "letters_1",
+    "letters_2",
+    "handovers",
+    "on_hold",
+    "blocked",
+)
+
+
+@login_required
+def letter_template(request, level, language):
+    """An operator admin changes the words of a dunning letter, with a PDF preview on the
+    newest claim (nothing is stored by the preview)."""
+    from django.conf import settings as django_settings
+    from django.http import HttpResponse
+
+    from .letters import PLACEHOLDERS, render_letter, words
+
+    actor = acting(request, "admin")
+    if level not in (1, 2) or language not in dict(django_settings.LANGUAGES):
+        raise Http404("no such letter")
+    with translation.override(language):
+        current = {k: str(v) for k, v in words(level, language).items()}
+    values = {k: request.POST.get(k, current[k]) for k in ("subject", "intro", "closing")}
+    errors = {}
+    if request.method == "POST":
+        if request.POST.get("preview"):
+            sample = _sample_letter(level, language)
+            if sample is None:
+                messages.error(request, _("There is no claim yet to show a preview with."))
+            else:
+                pdf = render_letter(sample, template=values)
+                return HttpResponse(pdf, content_type="application/pdf")
+        else:
+            try:
+                services.save_template(actor, level=level, language=language, **values)
+            except ValidationError as error:
+                errors = error.message_dict
+            else:
+                messages.success(request, _("The letter's words are saved."))
+                return redirect("claims:letter_template", level=level, language=language)
+    return render(
+        request,
+        "claims/letter_template.html",
+        {
+            "level": level,
+            "language": language,
+            "values": values,
+            "errors": errors,
+            "placeholders": PLACEHOLDERS,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _sample_letter(level, language):
+    """An unsaved letter on the newest claim, for the preview."""
+    claim = Claim.objects.select_related("order", "customer", "vendor", "offer_link").first()
+    if claim is None:
+        return None
+    owed = amounts_of(claim, services.today())
+    return Letter(
+        claim=claim,
+        level=level,
+        on=services.today(),
+        principal=owed.principal,
+        costs=owed.cancellation_costs,
+        interest=owed.open_interest,
+        fees=owed.fees - owed.paid_costs,
+        total=owed.open_total,
+        deadline=services.today() + timedelta(days=dunning.PAYMENT_DAYS),
+        language=language,
+    )

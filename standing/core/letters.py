@@ -1,0 +1,449 @@
+"""The one business letter: DIN 5008 form B as PDF, with ReportLab.
+
+A module, not an app: it has no models, views or templates, only layout, and it sits in the
+lowest layer so that billing (invoices and receipts) and claims (dunning letters) both use it
+without depending on each other.
+
+What a letter *says* belongs to the app that sends it (billing knows what a deposit receipt
+confirms, claims what a reminder demands). This module only knows the form:
+
+- the **creditor** (who writes, whose bank account and registry data the footer carries) is a
+  parameter: the operator (``Creditor.operator()``, from ``settings.COMPANY``) or, on a
+  marketplace, the vendor;
+- the **sender line** above the address window, the **address window** with the recipient,
+  the **information block** (label/value rows at the right), the optional **reference line**
+  ("Ihr Zeichen / Unser Zeichen …" across the page), the bold **subject**;
+- the **body**: a list of blocks – ``Text``, ``Items`` (a table), ``Totals``, ``Image``,
+  ``QRCode`` (any payload; ``girocode()`` makes the EPC "GiroCode" for a bank transfer),
+  ``Row`` (blocks side by side, e.g. a link QR code next to the GiroCode), ``Space`` and
+  ``Closing``;
+- the **footer** with address, bank and registry data of the creditor, and page numbers.
+
+Form B geometry on A4: the address field sits 45 mm from the top and 20 mm from the left,
+85 × 45 mm, with the sender's return line in its top zone; the information block starts
+125 mm from the left and 50 mm from the top; the reference line sits at 98.5 mm; the text
+begins below with a 25 mm left margin. Fold marks at 105 and 210 mm, the hole mark at 148.5 mm.
+"""
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+import segno
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import Image as RLImage
+from reportlab.platypus import Spacer as RLSpacer
+from reportlab.platypus import Table as RLTable
+
+from .money import format_money
+
+PAGE_W, PAGE_H = A4
+LEFT, RIGHT = 25 * mm, 20 * mm
+WIDTH = PAGE_W - LEFT - RIGHT
+FOOTER_H = 28 * mm
+FONT, BOLD = "Helvetica", "Helvetica-Bold"
+
+BODY = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13)
+BODY_BOLD = ParagraphStyle("body_bold", parent=BODY, fontName=BOLD)
+SUBJECT = ParagraphStyle("subject", parent=BODY, fontName=BOLD, fontSize=11, spaceAfter=8)
+CELL = ParagraphStyle("cell", parent=BODY, fontSize=9.5, leading=12)
+CELL_R = ParagraphStyle("cell_r", parent=CELL, alignment=TA_RIGHT)
+CAPTION = ParagraphStyle("caption", parent=BODY, fontSize=7.5, leading=9)
+
+
+# --- who writes -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Creditor:
+    """Who writes the letter and is owed: name, address, contact, bank and registry data."""
+
+    name: str
+    street: str = ""
+    postal_code: str = ""
+    city: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    bank: str = ""
+    iban: str = ""
+    bic: str = ""
+    register: str = ""
+    vat_id: str = ""
+    managing_directors: str = ""
+
+    @classmethod
+    def operator(cls) -> "Creditor":
+        """The operator of Standing, from ``settings.COMPANY``."""
+        known = cls.__dataclass_fields__
+        return cls(**{k: v or "" for k, v in settings.COMPANY.items() if k in known})
+
+    @property
+    def place(self) -> str:
+        return f"{self.postal_code} {self.city}".strip()
+
+    @property
+    def sender_line(self) -> str:
+        """The return line above the address window."""
+        return " · ".join(part for part in (self.name, self.street, self.place) if part)
+
+    def footer_columns(self) -> list[list[str]]:
+        address = [self.name, self.street, self.place, self.website]
+        bank = [self.bank, self.iban and f"IBAN {self.iban}", self.bic and f"BIC {self.bic}"]
+        registry = [
+            self.register,
+            # Not f-strings: xgettext does not look inside them.
+            self.vat_id and _("VAT ID %(id)s") % {"id": self.vat_id},
+            self.managing_directors
+            and _("Managing directors: %(names)s") % {"names": self.managing_directors},
+        ]
+        return [[line for line in column if line] for column in (address, bank, registry)]
+
+
+# --- body blocks ----------------------------------------------------------------------------
+@dataclass
+class Text:
+    """A paragraph of plain text (escaped: names and descriptions are never markup)."""
+
+    text: str
+    bold: bool = False
+
+    def flowables(self, letter):
+        return [Paragraph(escape(str(self.text)), BODY_BOLD if self.bold else BODY)]
+
+
+@dataclass
+class Space:
+    height_mm: float = 4
+
+    def flowables(self, letter):
+        return [RLSpacer(1, self.height_mm * mm)]
+
+
+@dataclass
+class Items:
+    """A table with a header row; ``align`` per column, "L" or "R"; widths in mm (the first
+    ``None`` width takes what is left)."""
+
+    header: list
+    rows: list
+    widths_mm: list = field(default_factory=list)
+    align: str = ""
+
+    def flowables(self, letter):
+        n = len(self.header)
+        align = (self.align or "L" * n).ljust(n, "L")
+
+        def cell(value, i):
+            return Paragraph(escape(str(value)), CELL_R if align[i] == "R" else CELL)
+
+        data = [[cell(h, i) for i, h in enumerate(self.header)]]
+        data += [[cell(v, i) for i, v in enumerate(row)] for row in self.rows]
+        widths = None
+        if self.widths_mm:
+            fixed = sum(w for w in self.widths_mm if w) * mm
+            widths = [w * mm if w else WIDTH - fixed for w in self.widths_mm]
+        table = RLTable(data, colWidths=widths, repeatRows=1)
+        table.setStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                ("LINEBELOW", (0, -1), (-1, -1), 0.3, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+        return [table]
+
+
+@dataclass
+class Totals:
+    """Label/amount rows at the right; amounts (Decimal) in the letter's money format; the
+    last row bold above a rule."""
+
+    rows: list  # [(label, Decimal | str)]
+    currency: str = "EUR"
+
+    def flowables(self, letter):
+        data = [[str(label), letter.money(value, self.currency)] for label, value in self.rows]
+        table = RLTable(data, colWidths=[50 * mm, 28 * mm], hAlign="RIGHT")
+        table.setStyle(
+            [
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("FONTNAME", (0, -1), (-1, -1), BOLD),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black),
+            ]
+        )
+        return [table]
+
+
+class _QRFlowable(Flowable):
+    """A QR code drawn as vector squares (sharp at any print resolution, no image library)."""
+
+    def __init__(self, qr, size):
+        super().__init__()
+        self.qr, self.size = qr, size
+        self.width = self.height = size
+
+    def draw(self):
+        matrix = self.qr.matrix
+        quiet = 4  # the quiet zone the standard asks for, in modules
+        count = len(matrix) + 2 * quiet
+        module = self.size / count
+        canvas = self.canv
+        canvas.setFillColor(colors.black)
+        for r, row in enumerate(matrix):
+            for c, dark in enumerate(row):
+                if dark:
+                    x = (c + quiet) * module
+                    y = self.size - (r + quiet + 1) * module
+                    canvas.rect(x, y, module, module, stroke=0, fill=1)
+
+
+@dataclass
+class QRCode:
+    """A QR code of ``payload`` (a URL, an EPC GiroCode …) with an optional caption below."""
+
+    payload: str | bytes
+    size_mm: float = 32
+    caption: str = ""
+    error: str = "m"
+
+    def code(self):
+        # Error level exactly as asked (the EPC standard prescribes M), never a micro code.
+        return segno.make(self.payload, error=self.error, micro=False, boost_error=False)
+
+    def flowables(self, letter):
+        parts = [_QRFlowable(self.code(), self.size_mm * mm)]
+        if self.caption:
+            parts.append(Paragraph(escape(self.caption), CAPTION))
+        return parts
+
+
+@dataclass
+class Image:
+    """An image (PNG or JPEG bytes: a logo, a signature) ``width_mm`` wide."""
+
+    data: bytes
+    width_mm: float
+    height_mm: float | None = None
+    caption: str = ""
+
+    def flowables(self, letter):
+        from reportlab.lib.utils import ImageReader
+
+        reader = ImageReader(BytesIO(self.data))
+        w, h = reader.getSize()
+        width = self.width_mm * mm
+        height = self.height_mm * mm if self.height_mm else width * h / w
+        parts = [RLImage(BytesIO(self.data), width=width, height=height)]
+        if self.caption:
+            parts.append(Paragraph(escape(self.caption), CAPTION))
+        return parts
+
+
+@dataclass
+class Row:
+    """Blocks side by side in equal columns (e.g. a payment-page QR code next to a GiroCode)."""
+
+    blocks: list
+
+    def flowables(self, letter):
+        cells = [[block.flowables(letter) for block in self.blocks]]
+        table = RLTable(cells, colWidths=[WIDTH / max(len(self.blocks), 1)] * len(self.blocks))
+        table.setStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+        return [table]
+
+
+@dataclass
+class Closing:
+    """The complimentary close and who signs."""
+
+    greeting: str
+    signature: str
+
+    def flowables(self, letter):
+        return [
+            RLSpacer(1, 6 * mm),
+            Paragraph(escape(str(self.greeting)), BODY),
+            Paragraph(escape(str(self.signature)), BODY),
+        ]
+
+
+def epc_payload(creditor: Creditor, amount: Decimal, text: str) -> bytes:
+    """The EPC069-12 payload (version 002, UTF-8) of a SEPA credit transfer to ``creditor``."""
+    iban = creditor.iban.replace(" ", "").upper()
+    bic = creditor.bic.replace(" ", "").upper()
+    amount = Decimal(amount)
+    text = " ".join(str(text).split())[:140]
+    if not 5 <= len(iban) <= 34:
+        raise ValueError("The creditor has no IBAN for a GiroCode.")
+    if bic and len(bic) not in (8, 11):
+        raise ValueError("The creditor's BIC has neither 8 nor 11 characters.")
+    if not Decimal("0.01") <= amount <= Decimal("999999999.99"):
+        raise ValueError("A GiroCode carries an amount from 0.01 to 999999999.99 euros.")
+    lines = ["BCD", "002", "1", "SCT", bic, creditor.name[:70], iban, f"EUR{amount:.2f}"]
+    lines += ["", "", text]  # purpose, structured reference (none), remittance text
+    return "\n".join(lines).encode("utf-8")
+
+
+def girocode(creditor: Creditor, amount: Decimal, text: str, *, size_mm=32, caption=""):
+    """The EPC QR code ("GiroCode") a banking app reads to prefill a SEPA transfer to
+    ``creditor`` of ``amount`` with ``text`` as the remittance information (max. 140)."""
+    return QRCode(epc_payload(creditor, amount, text), size_mm=size_mm, caption=caption)
+
+
+# --- the letter -----------------------------------------------------------------------------
+@dataclass
+class Letter:
+    """A DIN 5008 form B letter. ``language`` is the letter's language: its fixed labels and
+    amounts are written in it (German unless the recipient reads English)."""
+
+    creditor: Creditor
+    recipient: list  # the address window's lines
+    subject: str
+    body: list  # blocks
+    info: list = field(default_factory=list)  # [(label, value)] at the right
+    reference: list = field(default_factory=list)  # [(label, value)] across the page
+    language: str = "de"
+
+    def money(self, amount, currency="EUR") -> str:
+        if isinstance(amount, str):
+            return amount
+        text = format_money(amount, self.language)
+        return text if currency == "EUR" else text.replace("€", currency)
+
+
+def render(letter: Letter) -> bytes:
+    """The letter as PDF bytes."""
+    with translation.override(letter.language):
+        return _render(letter)
+
+
+def _render(letter):
+    buffer = BytesIO()
+    # No frame padding: the text starts exactly at the 25 mm margin, like the address.
+    pad = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
+    bottom = FOOTER_H + 4 * mm
+    top = 107 * mm if letter.reference else 103.4 * mm
+    first = Frame(LEFT, bottom, WIDTH, PAGE_H - top - bottom, id="f1", **pad)
+    later = Frame(LEFT, bottom, WIDTH, PAGE_H - 20 * mm - bottom, id="f2", **pad)
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=letter.subject,
+        author=letter.creditor.name,
+        # Uncompressed, so the text stays searchable in the raw file (tests, archive greps).
+        pageCompression=0,
+        invariant=True,
+    )
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                "first",
+                frames=[first],
+                onPage=lambda c, d: _draw_first_page(c, d, letter),
+                autoNextPageTemplate="later",
+            ),
+            PageTemplate("later", frames=[later], onPage=lambda c, d: _draw_footer(c, d, letter)),
+        ]
+    )
+    story = [Paragraph(escape(str(letter.subject)), SUBJECT)]
+    for block in letter.body:
+        story += block.flowables(letter)
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _draw_first_page(canvas, doc, letter):
+    """Everything of page one that is not flowing text."""
+    c = letter.creditor
+    canvas.saveState()
+    # Letterhead (the 45 mm head of form B).
+    canvas.setFont(BOLD, 14)
+    canvas.drawString(LEFT, PAGE_H - 22 * mm, c.name)
+    canvas.setFont(FONT, 8.5)
+    canvas.drawRightString(
+        PAGE_W - RIGHT, PAGE_H - 22 * mm, " · ".join(p for p in (c.street, c.place) if p)
+    )
+    canvas.drawRightString(
+        PAGE_W - RIGHT, PAGE_H - 26 * mm, " · ".join(p for p in (c.phone, c.email) if p)
+    )
+    # Address field: return line in the top zone, the recipient in the address zone.
+    top = PAGE_H - 45 * mm
+    canvas.setFont(FONT, 7)
+    canvas.drawString(25 * mm, top - 4 * mm, c.sender_line)
+    canvas.setLineWidth(0.3)
+    canvas.line(25 * mm, top - 5 * mm, 100 * mm, top - 5 * mm)
+    canvas.setFont(FONT, 10)
+    y = top - 17.7 * mm - 4 * mm
+    for line in letter.recipient:
+        canvas.drawString(25 * mm, y, str(line))
+        y -= 4.6 * mm
+    # Information block with the reference data.
+    y = PAGE_H - 50 * mm
+    for label, value in letter.info:
+        canvas.setFont(FONT, 8.5)
+        canvas.drawString(125 * mm, y, str(label))
+        canvas.setFont(BOLD, 8.5)
+        canvas.drawString(160 * mm, y, str(value))
+        y -= 4.5 * mm
+    # Reference line: small labels, values below, in columns across the text width.
+    if letter.reference:
+        width = WIDTH / len(letter.reference)
+        for i, (label, value) in enumerate(letter.reference):
+            canvas.setFont(FONT, 6.5)
+            canvas.drawString(LEFT + i * width, PAGE_H - 98.5 * mm, str(label))
+            canvas.setFont(FONT, 9)
+            canvas.drawString(LEFT + i * width, PAGE_H - 102.5 * mm, str(value))
+    # Fold and hole marks at the left edge.
+    canvas.setLineWidth(0.5)
+    for at, length in ((105, 5), (148.5, 8), (210, 5)):
+        canvas.line(3 * mm, PAGE_H - at * mm, (3 + length) * mm, PAGE_H - at * mm)
+    canvas.restoreState()
+    _draw_footer(canvas, doc, letter)
+
+
+def _draw_footer(canvas, doc, letter):
+    canvas.saveState()
+    canvas.setLineWidth(0.3)
+    canvas.line(LEFT, FOOTER_H, PAGE_W - RIGHT, FOOTER_H)
+    canvas.setFont(FONT, 7)
+    width = WIDTH / 3
+    for i, lines in enumerate(letter.creditor.footer_columns()):
+        y = FOOTER_H - 4 * mm
+        for line in lines:
+            canvas.drawString(LEFT + i * width, y, line)
+            y -= 3.3 * mm
+    canvas.drawRightString(PAGE_W - RIGHT, 6 * mm, _("Page %(n)d") % {"n": doc.page})
+    canvas.restoreState()
+
+
+def recipient_lines(person) -> list[str]:
+    """The address window's lines for anything with the customer's address fields."""
+    lines = []
+    if getattr(person, "company_name", ""):
+        lines.append(person.company_name)
+    lines.append(f"{person.first_name} {person.last_name}".strip())
+    lines += [person.street, f"{person.postal_code} {person.city}".strip()]
+    country = getattr(person, "country", "")
+    if country and country != "DE":
+        lines.append(country)
+    return [line for line in lines if line]
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages of a PDF (for tests and the one-page check of dunning letters)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
