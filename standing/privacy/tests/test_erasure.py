@@ -215,3 +215,16 @@ def test_api_roles(customer_factory, vendor1, api_as, vendor1_user, vendor2_user
     assert api_as(vendor1_user).post(f"/customers/{customer.number}/erase").status_code == 403
     assert api_as(vendor2_user).post(f"/customers/{customer.number}/erase").status_code == 404
     assert api_as(vendor1_user).get("/customers/K-999999/erase").status_code == 404
+
+
+def test_only_the_erasure_deletes_a_verified_customer(customer, support):
+    from standing.customers.lifecycle import TransitionNotAllowed, allowed_transitions, transition
+
+    transition(customer, CustomerStatus.VERIFIED, support)
+    assert CustomerStatus.DELETED not in allowed_transitions(customer, support)
+    assert CustomerStatus.MERGED not in allowed_transitions(customer, support)
+    with pytest.raises(TransitionNotAllowed, match="erasing their data"):
+        transition(customer, CustomerStatus.DELETED, support)
+    erasure.erase(customer, support)
+    customer.refresh_from_db()
+    assert customer.status == CustomerStatus.DELETED
