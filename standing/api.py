@@ -250,9 +250,11 @@ def register_routers():
     from standing.claims.api import router as claims
     from standing.customers.api import router as customers
     from standing.deposits.api import router as deposits
+    from standing.duplicates.api import router as duplicates
     from standing.law.api import router as law
     from standing.orders.api import customer_orders
     from standing.orders.api import router as orders
+    from standing.privacy.api import router as privacy
     from standing.rentals.api import customer_router as customer_rentals
     from standing.rentals.api import router as rentals
     from standing.screening.api import router as registrations
@@ -267,6 +269,8 @@ def register_routers():
     api.add_router("/customers", customer_rentals)
     api.add_router("/rentals", rentals)
     api.add_router("/registrations", registrations)
+    api.add_router("/customers", duplicates)
+    api.add_router("/customers", privacy)
     api.add_router("/interest", law)
     api.add_router("/claims", claims)
 

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "standing.screening",
     "standing.law",
     "standing.claims",
+    "standing.duplicates",
+    "standing.privacy",
 ]
 
 MIDDLEWARE = [
@@ -298,3 +300,9 @@ SCREENING_BUREAU_RETRIES = envint("SCREENING_BUREAU_RETRIES", 2)
 # an address hit needs the last name at or above the address threshold (flatmates differ).
 SCREENING_NAME_THRESHOLD = envint("SCREENING_NAME_THRESHOLD", 90)
 SCREENING_ADDRESS_NAME_THRESHOLD = envint("SCREENING_ADDRESS_NAME_THRESHOLD", 85)
+
+# --- duplicates, merge, data export and erasure (issue 14) ----------------------------------
+# Duplicate suggestions: fuzzy name (0–100) at or above this, with the same birth date.
+DUPLICATES_NAME_THRESHOLD = envint("DUPLICATES_NAME_THRESHOLD", 88)
+# How long the link to a data export requested on the customer's own page stays valid.
+PRIVACY_EXPORT_LINK_HOURS = envint("PRIVACY_EXPORT_LINK_HOURS", 72)

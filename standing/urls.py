@@ -15,6 +15,8 @@ urlpatterns = [
     path("interest/", include("standing.law.urls")),
     path("claims/", include("standing.claims.urls")),
     path("", include("standing.screening.urls")),
+    path("duplicates/", include("standing.duplicates.urls")),
+    path("", include("standing.privacy.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,11 @@ class CustomerOut(Schema):
     language: str
     created_at: datetime
     updated_at: datetime
+    merged_into: str | None = Field(
+        None,
+        alias="merged_into.number",
+        description="set when this number was merged into another customer: the survivor",
+    )
 
 
 class DenialReasonOut(Schema):

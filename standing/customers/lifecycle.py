@@ -23,6 +23,11 @@ TRANSITIONS = {
     # A re-screening hit that staff confirm (new deny-list entries are never applied silently).
     (S.VERIFIED, S.DENIED): "denied_after_review",
     (S.ACTIVE, S.DENIED): "denied_after_review",
+    # Erasure of personal data ("Löschen" on the card) from any status (standing.privacy).
+    (S.VERIFIED, S.DELETED): "deleted",
+    (S.ACTIVE, S.DELETED): "deleted",
+    # The merged-away customer of a merge becomes a tombstone (standing.duplicates).
+    **{(s, S.MERGED): "merged" for s in (S.PENDING, S.VERIFIED, S.ACTIVE, S.DENIED)},
 }
 
 # Handlers other apps register for entering a status: {status: [fn(customer, actor)]}. They run
@@ -59,10 +64,39 @@ def _refusal(customer, frm, to):
     }
 
 
+# The card actions that alone may take these transitions (standing.privacy's erasure,
+# standing.duplicates' merge), so that no button or API call offers them otherwise.
+_CARD_ACTION = ContextVar("card_action", default="")
+
+
+@contextmanager
+def card_action(name):
+    """Inside: the transitions reserved for the card action ``name`` ("erase", "merge")."""
+    token = _CARD_ACTION.set(name)
+    try:
+        yield
+    finally:
+        _CARD_ACTION.reset(token)
+
+
+def _only_by(name, message):
+    return lambda customer, actor: None if _CARD_ACTION.get() == name else message
+
+
+_ONLY_ERASURE = _only_by(
+    "erase", _("A verified or active customer is deleted by erasing their data (Delete).")
+)
+GUARDS = {
+    (S.VERIFIED, S.DELETED): _ONLY_ERASURE,
+    (S.ACTIVE, S.DELETED): _ONLY_ERASURE,
+    S.MERGED: _only_by("merge", _("A customer becomes a tombstone only through a merge.")),
+}
+
 CUSTOMER = lifecycle.Lifecycle(
     "customer",
     Customer,
     TRANSITIONS,
+    guards=GUARDS,
     customer="self",
     action_prefix="status",
     describe=lambda customer: _("Customer %(number)s") % {"number": customer.number},

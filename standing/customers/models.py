@@ -15,6 +15,8 @@ class CustomerStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     DENIED = "denied", _("Denied")
     DELETED = "deleted", _("Deleted")
+    # Merged into another customer: a tombstone whose number points to the survivor.
+    MERGED = "merged", _("Merged")
 
 
 class CustomerKind(models.TextChoices):
@@ -79,6 +81,10 @@ class Customer(models.Model):
     # {permission: "allow" | "deny"}; a missing key inherits from the group.
     permissions = models.JSONField(default=dict, blank=True)
     general_info = models.TextField(_("general info"), blank=True)
+    # Set on the tombstone of a merge: the customer this one lives on in.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
     # The customer's own login ("Zugang"), created by registration or invitation.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -99,6 +99,11 @@ def _snapshot(customer, fields=MASTER_FIELDS):
 @transaction.atomic
 def update_customer(customer: Customer, actor, values: dict) -> Customer:
     """Change master data; logs before/after of exactly the fields that changed."""
+    if customer.merged_into_id:
+        raise DomainError(
+            _("Customer %(number)s was merged into %(other)s; change that one.")
+            % {"number": customer.number, "other": customer.merged_into.number}
+        )
     if customer.status == CustomerStatus.DELETED:
         raise CustomerIsDeleted(
             _("Customer %(number)s is deleted; their data can no longer be changed.")

@@ -94,6 +94,14 @@ def _card_context(request, customer, actor, **extra):
 def card(request, number):
     actor = acting(request, *BACK_OFFICE)
     customer = _customer(request, number, actor)
+    if customer.merged_into_id:
+        # A merged-away number leads to the customer it lives on in.
+        messages.info(
+            request,
+            _("%(number)s was merged into %(other)s.")
+            % {"number": customer.number, "other": customer.merged_into.number},
+        )
+        return redirect(customer.merged_into)
     context = _card_context(request, customer, actor)
     if request.htmx and request.GET.get("activity"):
         return render(request, "customers/card.html#activity", context)
@@ -117,6 +125,8 @@ def panel(request, number, key):
 def edit(request, number):
     actor = acting(request, *STAFF)
     customer = _customer(request, number, actor)
+    if customer.merged_into_id:
+        return redirect(customer.merged_into)
     form = MasterDataForm(request.POST or None, instance=Customer.objects.get(pk=customer.pk))
     if request.method == "POST" and form.is_valid():
         try:

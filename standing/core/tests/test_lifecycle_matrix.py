@@ -2,6 +2,7 @@
 a pair in the table moves (a conditional UPDATE and a transition row), every other pair is
 refused with TransitionNotAllowed and changes nothing, and ``allowed()`` agrees with both."""
 
+from contextlib import nullcontext
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -180,6 +181,14 @@ def _cells(lc):
     return [(frm, to) for frm in lc.states for to in lc.states]
 
 
+def _reserved(lc, to):
+    """Transitions that a card action reserves for itself (a customer's erasure, a merge's
+    tombstone) are walked inside that action."""
+    if lc is customers.CUSTOMER:
+        return customers.card_action({"deleted": "erase", "merged": "merge"}.get(to, ""))
+    return nullcontext()
+
+
 @pytest.mark.parametrize(
     ("lc", "make", "fields"), LIFECYCLES, ids=[lc.name for lc, *_rest in LIFECYCLES]
 )
@@ -195,9 +204,10 @@ def test_every_lifecycle_walks_its_full_matrix(
     for frm, to in _cells(lc):
         manager.filter(pk=obj.pk).update(**{lc.field: frm}, **fields(frm, ctx))
         obj.refresh_from_db()
-        allowed = to in lc.allowed(obj, support)
+        with _reserved(lc, to):
+            allowed = to in lc.allowed(obj, support)
         try:
-            with transaction.atomic():
+            with transaction.atomic(), _reserved(lc, to):
                 try:
                     lc.transition(obj, to, support, reason="matrix", updates=fields(to, ctx))
                 except lifecycle.TransitionNotAllowed:

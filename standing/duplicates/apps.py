@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class DuplicatesConfig(AppConfig):
+    name = "standing.duplicates"
+    verbose_name = "Duplicates"
+
+    def ready(self):
+        from standing.accounts.models import Role
+        from standing.core.bench import BENCHES
+        from standing.core.bench import register as register_bench
+        from standing.core.context_processors import NAVIGATION
+        from standing.core.demo import DEMO_STEPS
+        from standing.customers.models import Customer
+        from standing.customers.panels import Panel, register
+
+        from . import panels, services
+        from .demo import demo_duplicates
+
+        post_save.connect(services.customer_saved, sender=Customer, dispatch_uid="duplicates")
+        staff = frozenset({Role.ADMIN, Role.SUPPORT})
+        register(Panel("duplicates", "duplicates/panel.html", panels.context, "main", 5, staff))
+        entry = (_("Duplicates"), "duplicates:list", set(staff))
+        if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
+            NAVIGATION.append(entry)
+        if demo_duplicates not in DEMO_STEPS:
+            DEMO_STEPS.append(demo_duplicates)
+        if "duplicates" not in BENCHES:
+            register_bench("duplicates", services.bench_duplicates)
