@@ -16,6 +16,8 @@ PDFs and emails are made by tasks enqueued after the commit (``letters.py``).
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum
@@ -321,9 +323,21 @@ def _letters_and_handover(as_of, settings, actor, record, outcome):
             transaction.on_commit(lambda: ask_vendor_approval(vendor_id, count, as_of))
 
 
+class _Installment(NamedTuple):
+    """The columns of an installment the figures need (a batch loads thousands)."""
+
+    due_date: date
+    amount: Decimal
+    paid_amount: Decimal
+    state: str
+
+
 def book(pks, level, as_of, settings, run_record) -> list[int]:
     """Book interest (through ``as_of``) and fees for the claims ``pks`` just moved to a
-    letter (level 1, 2) or the handover (3), and make their letters. Returns the letter ids."""
+    letter (level 1, 2) or the handover (3), and make their letters. Returns the letter ids.
+
+    Per chunk: one query for the claims (only the columns needed), one for their installments,
+    one for their ledger so far, and the inserts."""
     letter_ids = []
     rates = law.RateTable(law.base_rate_table()) if pks else None
     for start in range(0, len(pks), CHUNK):
@@ -331,47 +345,71 @@ def book(pks, level, as_of, settings, run_record) -> list[int]:
         claims = list(
             Claim.objects.filter(pk__in=chunk)
             .select_related("order", "customer")
-            .prefetch_related("order__installments")
+            .only(*CLAIM_COLUMNS)
         )
-        booked = dict(
-            ClaimEntry.objects.filter(claim_id__in=chunk, kind=EntryKind.INTEREST)
-            .values_list("claim_id")
+        installments = {}
+        for order_id, *row in Installment.objects.filter(
+            order_id__in=[c.order_id for c in claims]
+        ).values_list("order_id", "due_date", "amount", "paid_amount", "state"):
+            installments.setdefault(order_id, []).append(_Installment(*row))
+        ledger = {k: {} for k in EntryKind.values}
+        for claim_id, kind, amount in (
+            ClaimEntry.objects.filter(claim_id__in=chunk)
+            .values_list("claim_id", "kind")
             .annotate(total=Sum("amount"))
-        )
-        flat_charged = set(
-            ClaimEntry.objects.filter(claim_id__in=chunk, kind=EntryKind.FLAT_FEE).values_list(
-                "claim_id", flat=True
-            )
-        )
+        ):
+            ledger[kind][claim_id] = round_money(amount)
         entries = []
         for claim in claims:
-            entries += _entries(claim, level, as_of, settings, booked, flat_charged, rates)
+            rows = installments.get(claim.order_id, [])
+            entries += _entries(claim, rows, level, as_of, settings, ledger, rates)
         ClaimEntry.objects.bulk_create(entries)
+        for entry in entries:
+            totals = ledger[entry.kind]
+            totals[entry.claim_id] = totals.get(entry.claim_id, ZERO) + entry.amount
         if level in (1, 2):
-            ledger = {k: {} for k in EntryKind.values}
-            for claim_id, kind, amount in (
-                ClaimEntry.objects.filter(claim_id__in=chunk)
-                .values_list("claim_id", "kind")
-                .annotate(total=Sum("amount"))
-            ):
-                ledger[kind][claim_id] = round_money(amount)
-            letters = [_letter(claim, level, as_of, run_record, ledger) for claim in claims]
-            Letter.objects.bulk_create(letters)
-            letter_ids += list(
-                Letter.objects.filter(claim_id__in=chunk, level=level).values_list("pk", flat=True)
-            )
+            letters = [
+                _letter(
+                    claim, installments.get(claim.order_id, []), level, as_of, run_record, ledger
+                )
+                for claim in claims
+            ]
+            made = Letter.objects.bulk_create(letters)
+            if all(letter.pk for letter in made):
+                letter_ids += [letter.pk for letter in made]
+            else:  # databases that do not return ids from a bulk insert
+                letter_ids += list(
+                    Letter.objects.filter(claim_id__in=chunk, level=level).values_list(
+                        "pk", flat=True
+                    )
+                )
     return letter_ids
 
 
-def _entries(claim, level, as_of, settings, booked, flat_charged, rates):
-    installments = list(claim.order.installments.all())
+CLAIM_COLUMNS = (
+    "id",
+    "debtor",
+    "default_since",
+    "overdue_since",
+    "order__id",
+    "order__amount",
+    "order__paid_amount",
+    "order__cancellation_costs",
+    "order__payment_method",
+    "customer__id",
+    "customer__language",
+)
+
+
+def _entries(claim, installments, level, as_of, settings, ledger, rates):
     total, pieces, provisional = interest_through(claim, installments, as_of, rates=rates)
     entries = []
-    more = round_money(total - (booked.get(claim.pk) or ZERO))
+    booked = ledger[EntryKind.INTEREST].get(claim.pk) or ZERO
+    more = round_money(total - booked)
     if more > 0:
         entries.append(
             ClaimEntry(
-                claim=claim,
+                claim_id=claim.pk,
                 kind=EntryKind.INTEREST,
                 level=level,
                 on=as_of,
@@ -396,23 +434,28 @@ def _entries(claim, level, as_of, settings, booked, flat_charged, rates):
         if fee > 0:
             entries.append(
                 ClaimEntry(
-                    claim=claim, kind=EntryKind.DUNNING_FEE, level=level, on=as_of, amount=fee
+                    claim_id=claim.pk,
+                    kind=EntryKind.DUNNING_FEE,
+                    level=level,
+                    on=as_of,
+                    amount=fee,
                 )
             )
         flat = law.flat_fee(claim.debtor)
         in_default = claim.default_since is not None and claim.default_since <= as_of
-        if flat > 0 and in_default and claim.pk not in flat_charged:
+        if flat > 0 and in_default and claim.pk not in ledger[EntryKind.FLAT_FEE]:
             entries.append(
-                ClaimEntry(claim=claim, kind=EntryKind.FLAT_FEE, level=level, on=as_of, amount=flat)
+                ClaimEntry(
+                    claim_id=claim.pk, kind=EntryKind.FLAT_FEE, level=level, on=as_of, amount=flat
+                )
             )
-            flat_charged.add(claim.pk)
     return entries
 
 
-def _letter(claim, level, as_of, run_record, ledger):
-    owed = amounts_of(claim, as_of, ledger=ledger)
+def _letter(claim, installments, level, as_of, run_record, ledger):
+    owed = amounts_of(claim, as_of, ledger=ledger, installments=installments)
     return Letter(
-        claim=claim,
+        claim_id=claim.pk,
         level=level,
         on=as_of,
         run=run_record,
