@@ -204,8 +204,10 @@ def _later_same_product(as_of):
 def close_reopened(as_of, scope, actor) -> int:
     later = _later_same_product(as_of)
     claims = Claim.objects.filter(scope).filter(Exists(later))
+    reopenable = (S.OPEN, S.DUNNING_1, S.DUNNING_2, S.ON_HOLD)
+    present = set(claims.filter(status__in=reopenable).values_list("status", flat=True))
     total = 0
-    for frm in (S.OPEN, S.DUNNING_1, S.DUNNING_2, S.ON_HOLD):
+    for frm in [state for state in reopenable if state in present]:
         with transaction.atomic():
             moved = CLAIMS.transition_bulk(
                 claims,
@@ -224,23 +226,24 @@ def close_reopened(as_of, scope, actor) -> int:
                 found = Claim.objects.filter(pk__in=moved[start : start + CHUNK]).annotate(
                     new=first_later
                 )
-                Claim.objects.bulk_update(
-                    [
-                        Claim(pk=pk, reopened_order_id=new)
-                        for pk, new in found.values_list("pk", "new")
-                    ],
-                    ["reopened_order"],
-                )
+                rows = [
+                    Claim(pk=pk, reopened_order_id=new)
+                    for pk, new in found.values_list("pk", "new")
+                ]
+                Claim.objects.bulk_update(rows, ["reopened_order"])
         total += len(moved)
     return total
 
 
 def close_paid(as_of, scope, actor) -> int:
-    paid = annotate_amounts(Claim.objects.filter(scope), as_of).filter(
-        open_total__lte=0, overdue_since__lte=as_of
-    )
+    """Claims with nothing open: no installment of theirs owed (an anti-join, cheap for the
+    many claims that still owe), then nothing open in the ledger either."""
+    owing = Installment.objects.filter(owed_q(as_of), order=OuterRef("order"))
+    candidates = Claim.objects.filter(scope).filter(~Exists(owing), overdue_since__lte=as_of)
+    paid = annotate_amounts(candidates, as_of).filter(open_total__lte=0)
+    present = set(paid.filter(status__in=UNFINISHED_STATES).values_list("status", flat=True))
     total = 0
-    for frm in UNFINISHED_STATES:
+    for frm in [state for state in UNFINISHED_STATES if state in present]:
         with transaction.atomic():
             total += len(
                 CLAIMS.transition_bulk(
