@@ -485,4 +485,4 @@ def daily_run(now):
         return None
     outcome = run(day)
     done = {k: v for k, v in outcome.summary.items() if v}
-    return f"dunning run {day}: {done}" if done else f"dunning run {day}: nothing due"
+    return f"dunning run {day}: {done}" if done else None
