@@ -11,7 +11,9 @@ def test_demo_orders_are_idempotent_and_give_dunning_work(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("demo", stdout=StringIO())
     counts = (Order.objects.count(), PaymentEvent.objects.count(), DamageCase.objects.count())
-    assert counts[0] == 40 and counts[1] > 40 and counts[2] == 1
+    # 40 demo orders, and the claims demo's re-order of the same product (a reopened claim).
+    assert counts[0] == 41 and counts[1] > 40 and counts[2] == 1
+    assert Order.objects.filter(number__startswith="RE-").count() == 1
     assert Voucher.objects.count() == 2
     for prefix in ("AN", "FW"):
         assert Order.objects.filter(number__startswith=prefix).count() == 20
