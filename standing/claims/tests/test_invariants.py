@@ -167,6 +167,11 @@ class Dunning(RuleBasedStateMachine):
             )
             claim.refresh_from_db()
             if claim.paused_until != before:
+                # A new pause replaces the one running: that one ends today.
+                self.pauses = [
+                    (pk, since, min(until, self.day) if pk == claim.pk else until)
+                    for pk, since, until in self.pauses
+                ]
                 self.pauses.append((claim.pk, self.day, claim.paused_until))
 
     @rule()
