@@ -135,11 +135,14 @@ class Amounts:
         return self.principal + self.open_costs + self.open_interest
 
 
-def amounts_of(claim, as_of: date, ledger=None) -> Amounts:
-    """One claim's figures; ``ledger`` ({kind: {claim_id: sum}}) saves the query in batches."""
+def amounts_of(claim, as_of: date, ledger=None, installments=None) -> Amounts:
+    """One claim's figures; ``ledger`` ({kind: {claim_id: sum}}) and ``installments`` save the
+    queries in batches."""
     order = claim.order
+    if installments is None:
+        installments = order.installments.all()
     principal = sum(
-        (i.amount - i.paid_amount for i in order.installments.all() if counts(i, order, as_of)),
+        (i.amount - i.paid_amount for i in installments if counts(i, order, as_of)),
         ZERO,
     )
     if ledger is not None:

@@ -118,8 +118,8 @@ class ClaimFilters(Schema):
     min: Money | None = Field(None, description="open amount ≥")
     max: Money | None = Field(None, description="open amount ≤")
     q: str = Field("", max_length=100, description="order ID, first or last name")
-    vendor: int | None = None
-    page: int = 1
+    vendor: int | None = Field(None, ge=1, le=2**63 - 1)
+    page: int = Field(1, le=10**9)
 
 
 class ActionIn(Schema):

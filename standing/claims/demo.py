@@ -145,7 +145,7 @@ def _reopen_one(today):
     item = claim.order.items.first()
     orders.create_order(
         SYSTEM,
-        number=f"{claim.order.number}-R",
+        number=f"RE-{claim.order.number}",
         vendor=claim.vendor,
         customer=claim.customer,
         amount=claim.order.original_amount,

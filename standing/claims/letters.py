@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -192,15 +192,16 @@ def letter_text(letter, template=None) -> dict:
     if letter.interest:
         amounts.append((_("Default interest (§ 288 BGB)"), letter.interest))
     if letter.fees:
-        amounts.append((_("Dunning fees"), letter.fees))
+        label = _("Flat fee (§ 288 (5) BGB)") if claim.debtor == "business" else _("Dunning fees")
+        amounts.append((label, letter.fees))
     amounts.append((_("Total"), letter.total))
     rows = [(label, money(amount)) for label, amount in amounts]
     pieces = [
         [
-            date_format(date.fromisoformat(p["from"])),
-            date_format(date.fromisoformat(p["to"])),
+            date_format(date.fromisoformat(p["from"]), "SHORT_DATE_FORMAT"),
+            date_format(date.fromisoformat(p["to"]), "SHORT_DATE_FORMAT"),
             p["days"],
-            f"{p['rate']} %",
+            f"{number_format(Decimal(p['rate']), 2)} %",
             money(Decimal(p["principal"])),
             money(Decimal(p["amount"])),
         ]
@@ -242,36 +243,35 @@ def render_letter(letter, template=None) -> bytes:
         cred = creditor(claim)
         body = [
             din.Text(text["salutation"]),
-            din.Space(3),
-            din.Text(text["intro"]),
             din.Space(2),
+            din.Text(text["intro"]),
+            din.Space(1),
             din.Totals(text["amounts"]),
         ]
         if text["pieces"]:
             body += [
-                din.Space(2),
+                din.Space(1),
                 din.Items(
                     [_("From"), _("To"), _("Days"), _("Rate"), _("Principal"), _("Interest")],
-                    text["pieces"][:6],
-                    widths_mm=[None, 24, 14, 18, 26, 24],
+                    text["pieces"][:4],
+                    widths_mm=[24, 24, 12, 18, None, 24],
                     align="LLRRRR",
                 ),
             ]
-        body += [din.Space(3), din.Text(text["deadline"])]
-        if text["pay"]:
-            body.append(din.Text(text["pay"]))
-        body.append(din.Text(text["transfer"]))
+        pay = " ".join(part for part in (text["deadline"], text["pay"]) if part)
+        body += [din.Space(2), din.Text(pay), din.Space(1)]
         codes = []
         if text["link"]:
-            codes.append(QRCode(text["link"], size_mm=26, caption=_("Pay online")))
+            codes.append(QRCode(text["link"], size_mm=22, caption=_("Pay online")))
         codes.append(
             QRCode(
                 din.epc_payload(cred["letterhead"], letter.total, reference(claim)),
-                size_mm=26,
+                size_mm=22,
                 caption=_("GiroCode (bank transfer)"),
             )
         )
-        body += [din.Space(2), din.Row(codes), din.Text(text["closing"])]
+        codes.append(din.Text(text["transfer"]))
+        body += [din.Row(codes), din.Space(1), din.Text(text["closing"])]
         body.append(din.Closing(text["regards"], text["signature"]))
         document = din.Letter(
             creditor=cred["letterhead"],

@@ -2,12 +2,13 @@
 
 The letters are PDFs written by ReportLab (uncompressed object headers, direct stream
 lengths). Each input is read on its own; its objects are renumbered by a fixed offset and
-written out at once; only the offsets of the written objects and the page numbers stay in
-memory (a few bytes per object), so 10,000 letters merge like 10. The merged file gets one
-page tree (object 1) and one catalog (object 2), written at the end with the xref table.
+written out at once; the cross-reference entries and the page list are spooled to temporary
+files, so 10,000 letters merge in the memory of one. The merged file gets one page tree
+(object 1) and one catalog (object 2), written at the end with the xref table.
 """
 
 import re
+import tempfile
 
 from django.core.files.storage import default_storage
 
@@ -62,63 +63,67 @@ def _skip(head):
     )
 
 
+def _copy(src, out):
+    src.seek(0)
+    written = 0
+    while chunk := src.read(1 << 16):
+        written += out.write(chunk)
+    return written
+
+
 def merge_into(out, pdfs) -> int:
     """Write the merge of ``pdfs`` (an iterable of bytes) to the binary file ``out``; returns
-    the number of pages."""
-    offsets = {}
-    pages = []
-    next_number = FIRST
-    written = out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    for data in pdfs:
-        objects = list(_objects(data))
-        if not objects:
-            raise PdfMergeError("no objects")
-        base = next_number - min(n for n, _h, _s in objects)
+    the number of pages. The page list and the cross-reference entries are spooled to
+    temporary files as they are made, so memory does not grow with the number of letters."""
+    with tempfile.TemporaryFile() as xref, tempfile.TemporaryFile() as kids:
+        pages = 0
+        expected = FIRST  # the next object number the cross-reference table lists
+        written = out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        for data in pdfs:
+            objects = list(_objects(data))
+            if not objects:
+                raise PdfMergeError("no objects")
+            base = expected - min(n for n, _h, _s in objects)
 
-        def renumber(match, base=base):
-            return b"%d 0 R" % (int(match.group(1)) + base)
+            def renumber(match, base=base):
+                return b"%d 0 R" % (int(match.group(1)) + base)
 
-        page_order = []
-        for number, head, stream in objects:
-            if _skip(head):
-                continue
-            new = number + base
-            head = REF.sub(renumber, head)
-            if _is_page(head):
-                head = re.sub(rb"/Parent\s+\d+\s+0\s+R", b"/Parent %d 0 R" % ROOT, head)
-                page_order.append(new)
-            offsets[new] = written
-            chunk = b"%d 0 obj\n" % new + head.strip() + b"\n"
-            if stream is not None:
-                chunk += b"stream\n" + stream + b"\nendstream\n"
-            chunk += b"endobj\n"
-            written += out.write(chunk)
-        pages += page_order
-        next_number = max(n for n, _h, _s in objects) + base + 1
-    for number, body in (
-        (ROOT, b"<< /Type /Pages /Count %d /Kids [" % len(pages)),
-        (CATALOG, b"<< /Type /Catalog /Pages %d 0 R >>" % ROOT),
-    ):
-        offsets[number] = written
-        if number == ROOT:
-            written += out.write(b"%d 0 obj\n" % number + body)
-            for page in pages:
-                written += out.write(b"%d 0 R " % page)
-            written += out.write(b"] >>\nendobj\n")
-        else:
-            written += out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    size = max(offsets) + 1
-    xref_at = written
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % size)
-    for number in range(1, size):
-        if number in offsets:
-            out.write(b"%010d 00000 n \n" % offsets[number])
-        else:
-            out.write(b"0000000000 65535 f \n")
-    out.write(
-        b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, CATALOG, xref_at)
-    )
-    return len(pages)
+            for number, head, stream in sorted(objects, key=lambda o: o[0]):
+                new = number + base
+                if _skip(head):
+                    continue
+                head = REF.sub(renumber, head)
+                if _is_page(head):
+                    head = re.sub(rb"/Parent\s+\d+\s+0\s+R", b"/Parent %d 0 R" % ROOT, head)
+                    kids.write(b"%d 0 R " % new)
+                    pages += 1
+                # Objects skipped above (this PDF's catalog and page tree) are free entries.
+                xref.write(b"0000000000 65535 f \n" * (new - expected))
+                xref.write(b"%010d 00000 n \n" % written)
+                expected = new + 1
+                chunk = b"%d 0 obj\n" % new + head.strip() + b"\n"
+                if stream is not None:
+                    chunk += b"stream\n" + stream + b"\nendstream\n"
+                chunk += b"endobj\n"
+                written += out.write(chunk)
+            top = max(n for n, _h, _s in objects) + base + 1
+            xref.write(b"0000000000 65535 f \n" * (top - expected))
+            expected = top
+        root_at = written
+        written += out.write(b"%d 0 obj\n<< /Type /Pages /Count %d /Kids [" % (ROOT, pages))
+        written += _copy(kids, out)
+        written += out.write(b"] >>\nendobj\n")
+        catalog_at = written
+        written += out.write(
+            b"%d 0 obj\n<< /Type /Catalog /Pages %d 0 R >>\nendobj\n" % (CATALOG, ROOT)
+        )
+        out.write(b"xref\n0 3\n0000000000 65535 f \n")
+        out.write(b"%010d 00000 n \n%010d 00000 n \n" % (root_at, catalog_at))
+        out.write(b"3 %d\n" % (expected - FIRST))
+        _copy(xref, out)
+        out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\n" % (expected, CATALOG))
+        out.write(b"startxref\n%d\n%%%%EOF\n" % written)
+        return pages
 
 
 def read_stored(names):

@@ -16,6 +16,8 @@ PDFs and emails are made by tasks enqueued after the commit (``letters.py``).
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, Subquery, Sum
@@ -202,8 +204,10 @@ def _later_same_product(as_of):
 def close_reopened(as_of, scope, actor) -> int:
     later = _later_same_product(as_of)
     claims = Claim.objects.filter(scope).filter(Exists(later))
+    reopenable = (S.OPEN, S.DUNNING_1, S.DUNNING_2, S.ON_HOLD)
+    present = set(claims.filter(status__in=reopenable).values_list("status", flat=True))
     total = 0
-    for frm in (S.OPEN, S.DUNNING_1, S.DUNNING_2, S.ON_HOLD):
+    for frm in [state for state in reopenable if state in present]:
         with transaction.atomic():
             moved = CLAIMS.transition_bulk(
                 claims,
@@ -222,23 +226,24 @@ def close_reopened(as_of, scope, actor) -> int:
                 found = Claim.objects.filter(pk__in=moved[start : start + CHUNK]).annotate(
                     new=first_later
                 )
-                Claim.objects.bulk_update(
-                    [
-                        Claim(pk=pk, reopened_order_id=new)
-                        for pk, new in found.values_list("pk", "new")
-                    ],
-                    ["reopened_order"],
-                )
+                rows = [
+                    Claim(pk=pk, reopened_order_id=new)
+                    for pk, new in found.values_list("pk", "new")
+                ]
+                Claim.objects.bulk_update(rows, ["reopened_order"])
         total += len(moved)
     return total
 
 
 def close_paid(as_of, scope, actor) -> int:
-    paid = annotate_amounts(Claim.objects.filter(scope), as_of).filter(
-        open_total__lte=0, overdue_since__lte=as_of
-    )
+    """Claims with nothing open: no installment of theirs owed (an anti-join, cheap for the
+    many claims that still owe), then nothing open in the ledger either."""
+    owing = Installment.objects.filter(owed_q(as_of), order=OuterRef("order"))
+    candidates = Claim.objects.filter(scope).filter(~Exists(owing), overdue_since__lte=as_of)
+    paid = annotate_amounts(candidates, as_of).filter(open_total__lte=0)
+    present = set(paid.filter(status__in=UNFINISHED_STATES).values_list("status", flat=True))
     total = 0
-    for frm in UNFINISHED_STATES:
+    for frm in [state for state in UNFINISHED_STATES if state in present]:
         with transaction.atomic():
             total += len(
                 CLAIMS.transition_bulk(
@@ -321,9 +326,21 @@ def _letters_and_handover(as_of, settings, actor, record, outcome):
             transaction.on_commit(lambda: ask_vendor_approval(vendor_id, count, as_of))
 
 
+class _Installment(NamedTuple):
+    """The columns of an installment the figures need (a batch loads thousands)."""
+
+    due_date: date
+    amount: Decimal
+    paid_amount: Decimal
+    state: str
+
+
 def book(pks, level, as_of, settings, run_record) -> list[int]:
     """Book interest (through ``as_of``) and fees for the claims ``pks`` just moved to a
-    letter (level 1, 2) or the handover (3), and make their letters. Returns the letter ids."""
+    letter (level 1, 2) or the handover (3), and make their letters. Returns the letter ids.
+
+    Per chunk: one query for the claims (only the columns needed), one for their installments,
+    one for their ledger so far, and the inserts."""
     letter_ids = []
     rates = law.RateTable(law.base_rate_table()) if pks else None
     for start in range(0, len(pks), CHUNK):
@@ -331,47 +348,71 @@ def book(pks, level, as_of, settings, run_record) -> list[int]:
         claims = list(
             Claim.objects.filter(pk__in=chunk)
             .select_related("order", "customer")
-            .prefetch_related("order__installments")
+            .only(*CLAIM_COLUMNS)
         )
-        booked = dict(
-            ClaimEntry.objects.filter(claim_id__in=chunk, kind=EntryKind.INTEREST)
-            .values_list("claim_id")
+        installments = {}
+        for order_id, *row in Installment.objects.filter(
+            order_id__in=[c.order_id for c in claims]
+        ).values_list("order_id", "due_date", "amount", "paid_amount", "state"):
+            installments.setdefault(order_id, []).append(_Installment(*row))
+        ledger = {k: {} for k in EntryKind.values}
+        for claim_id, kind, amount in (
+            ClaimEntry.objects.filter(claim_id__in=chunk)
+            .values_list("claim_id", "kind")
             .annotate(total=Sum("amount"))
-        )
-        flat_charged = set(
-            ClaimEntry.objects.filter(claim_id__in=chunk, kind=EntryKind.FLAT_FEE).values_list(
-                "claim_id", flat=True
-            )
-        )
+        ):
+            ledger[kind][claim_id] = round_money(amount)
         entries = []
         for claim in claims:
-            entries += _entries(claim, level, as_of, settings, booked, flat_charged, rates)
+            rows = installments.get(claim.order_id, [])
+            entries += _entries(claim, rows, level, as_of, settings, ledger, rates)
         ClaimEntry.objects.bulk_create(entries)
+        for entry in entries:
+            totals = ledger[entry.kind]
+            totals[entry.claim_id] = totals.get(entry.claim_id, ZERO) + entry.amount
         if level in (1, 2):
-            ledger = {k: {} for k in EntryKind.values}
-            for claim_id, kind, amount in (
-                ClaimEntry.objects.filter(claim_id__in=chunk)
-                .values_list("claim_id", "kind")
-                .annotate(total=Sum("amount"))
-            ):
-                ledger[kind][claim_id] = round_money(amount)
-            letters = [_letter(claim, level, as_of, run_record, ledger) for claim in claims]
-            Letter.objects.bulk_create(letters)
-            letter_ids += list(
-                Letter.objects.filter(claim_id__in=chunk, level=level).values_list("pk", flat=True)
-            )
+            letters = [
+                _letter(
+                    claim, installments.get(claim.order_id, []), level, as_of, run_record, ledger
+                )
+                for claim in claims
+            ]
+            made = Letter.objects.bulk_create(letters)
+            if all(letter.pk for letter in made):
+                letter_ids += [letter.pk for letter in made]
+            else:  # databases that do not return ids from a bulk insert
+                letter_ids += list(
+                    Letter.objects.filter(claim_id__in=chunk, level=level).values_list(
+                        "pk", flat=True
+                    )
+                )
     return letter_ids
 
 
-def _entries(claim, level, as_of, settings, booked, flat_charged, rates):
-    installments = list(claim.order.installments.all())
+CLAIM_COLUMNS = (
+    "id",
+    "debtor",
+    "default_since",
+    "overdue_since",
+    "order__id",
+    "order__amount",
+    "order__paid_amount",
+    "order__cancellation_costs",
+    "order__payment_method",
+    "customer__id",
+    "customer__language",
+)
+
+
+def _entries(claim, installments, level, as_of, settings, ledger, rates):
     total, pieces, provisional = interest_through(claim, installments, as_of, rates=rates)
     entries = []
-    more = round_money(total - (booked.get(claim.pk) or ZERO))
+    booked = ledger[EntryKind.INTEREST].get(claim.pk) or ZERO
+    more = round_money(total - booked)
     if more > 0:
         entries.append(
             ClaimEntry(
-                claim=claim,
+                claim_id=claim.pk,
                 kind=EntryKind.INTEREST,
                 level=level,
                 on=as_of,
@@ -396,23 +437,28 @@ def _entries(claim, level, as_of, settings, booked, flat_charged, rates):
         if fee > 0:
             entries.append(
                 ClaimEntry(
-                    claim=claim, kind=EntryKind.DUNNING_FEE, level=level, on=as_of, amount=fee
+                    claim_id=claim.pk,
+                    kind=EntryKind.DUNNING_FEE,
+                    level=level,
+                    on=as_of,
+                    amount=fee,
                 )
             )
         flat = law.flat_fee(claim.debtor)
         in_default = claim.default_since is not None and claim.default_since <= as_of
-        if flat > 0 and in_default and claim.pk not in flat_charged:
+        if flat > 0 and in_default and claim.pk not in ledger[EntryKind.FLAT_FEE]:
             entries.append(
-                ClaimEntry(claim=claim, kind=EntryKind.FLAT_FEE, level=level, on=as_of, amount=flat)
+                ClaimEntry(
+                    claim_id=claim.pk, kind=EntryKind.FLAT_FEE, level=level, on=as_of, amount=flat
+                )
             )
-            flat_charged.add(claim.pk)
     return entries
 
 
-def _letter(claim, level, as_of, run_record, ledger):
-    owed = amounts_of(claim, as_of, ledger=ledger)
+def _letter(claim, installments, level, as_of, run_record, ledger):
+    owed = amounts_of(claim, as_of, ledger=ledger, installments=installments)
     return Letter(
-        claim=claim,
+        claim_id=claim.pk,
         level=level,
         on=as_of,
         run=run_record,
@@ -439,5 +485,4 @@ def daily_run(now):
         return None
     outcome = run(day)
     done = {k: v for k, v in outcome.summary.items() if v}
-    # Like every tick job: a line only when something happened.
     return f"dunning run {day}: {done}" if done else None

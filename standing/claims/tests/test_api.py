@@ -143,3 +143,19 @@ def test_unknown_action_answers_404(api_as, support_user, claims):
     mine, _ = claims
     response = api_as(support_user).post(f"/claims/{mine.pk}/explode")
     assert response.status_code == 404 and "start_dunning" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/claims?vendor=99999999999999999999999",
+        "/claims?page=99999999999999999999",
+        "/claims/99999999999999999999999",
+        "/claims?q=" + "x" * 500,
+    ],
+)
+def test_absurd_input_answers_4xx(api_as, support_user, claims, path):
+    response = api_as(support_user).client.get(
+        f"/api/v1{path}", headers=api_as(support_user)._headers()
+    )
+    assert 400 <= response.status_code < 500

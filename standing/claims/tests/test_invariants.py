@@ -167,7 +167,7 @@ class Dunning(RuleBasedStateMachine):
             )
             claim.refresh_from_db()
             if claim.paused_until != before:
-                # A new deferral replaces the one before it from this day on (it may be shorter).
+                # A new pause replaces the one running: that one ends today.
                 self.pauses = [
                     (pk, since, min(until, self.day) if pk == claim.pk else until)
                     for pk, since, until in self.pauses

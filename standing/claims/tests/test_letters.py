@@ -145,3 +145,32 @@ def test_admins_change_the_words_with_a_preview(admin_user, support_user, letter
     support = Client()
     support.force_login(support_user)
     assert support.get(url).status_code == 403
+
+
+def test_the_merged_file_has_a_correct_cross_reference_table(lettered):
+    """Every object the xref lists starts exactly where it says (a PDF reader relies on it)."""
+    import io
+
+    from standing.claims.printfile import merge_into
+
+    pdfs = [letter.pdf.read() for letter in Letter.objects.all()]
+    out = io.BytesIO()
+    assert merge_into(out, pdfs * 3) == len(pdfs) * 3
+    data = out.getvalue()
+    start = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    lines = data[start:].split(b"\n")
+    assert lines[0] == b"xref"
+    number, checked, i = None, 0, 1
+    while not lines[i].startswith(b"trailer"):
+        parts = lines[i].split()
+        if len(parts) == 2:
+            number = int(parts[0])
+        else:
+            offset, _gen, kind = parts
+            if kind == b"n":
+                assert data[int(offset) :].startswith(b"%d 0 obj" % number)
+                checked += 1
+            number += 1
+        i += 1
+    size = int(re.search(rb"/Size (\d+)", data[start:]).group(1))
+    assert number == size and checked > len(pdfs) * 3 * 5

@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from standing.claims.models import Claim, ClaimStatus, Letter
+from standing.core.letters import page_count
 from standing.core.models import StateTransition
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,8 @@ def test_seed_002_from_missed_installment_to_handover(
     # Later runs send nothing more for a claim with the agency.
     dunning_run(date(2026, 6, 1))
     assert Letter.objects.filter(claim=claim).count() == 2
-    assert all(letter.rendered_at and letter.pdf for letter in Letter.objects.filter(claim=claim))
+    for letter in Letter.objects.filter(claim=claim):
+        assert letter.rendered_at and page_count(letter.pdf.read()) == 1  # one page each
     assert list(
         StateTransition.objects.filter(lifecycle="claim", object_id=str(claim.pk))
         .order_by("pk")
