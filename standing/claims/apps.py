@@ -9,6 +9,7 @@ class ClaimsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from standing.accounts.models import Role
+        from standing.core import overview
         from standing.core.bench import BENCHES
         from standing.core.bench import register as register_bench
         from standing.core.context_processors import NAVIGATION
@@ -28,6 +29,7 @@ class ClaimsConfig(AppConfig):
         from .letters import sweep_unsent
         from .panels import claims_context
         from .services import on_link_paid, on_payment_event
+        from .views import waiting_claims
 
         if on_payment_event not in AFTER_EVENT:
             AFTER_EVENT.append(on_payment_event)
@@ -54,5 +56,6 @@ class ClaimsConfig(AppConfig):
             # The settings come before the demo orders, whose events open the claims.
             DEMO_STEPS.insert(0, demo_collection_settings)
             DEMO_STEPS.append(demo_claims)
+        overview.register(overview.Waiting("claims-waiting", waiting_claims, order=35))
         if sweep_unsent not in TICK_JOBS:
             register_tick(sweep_unsent)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -310,3 +311,26 @@ def _sample_letter(level, language):
         deadline=services.today() + timedelta(days=dunning.PAYMENT_DAYS),
         language=language,
     )
+
+
+def waiting_claims(actor):
+    """The start page's section: claims waiting for the vendor's review or approval."""
+    claims = (
+        services.waiting_for_vendor(scoped(Claim.objects.all(), actor))
+        .select_related("customer", "order", "vendor")
+        .order_by("opened_at", "pk")
+    )
+    return {
+        "title": _("Claims waiting for review or approval"),
+        "count": claims.count(),
+        "url": reverse("claims:list") + "?status=waiting",
+        "rows": [
+            (
+                f"{c.order.number} · {c.customer.full_name}",
+                reverse("claims:detail", args=[c.pk]),
+                c.vendor.name,
+            )
+            for c in claims[:5]
+        ],
+        "empty": _("No claim waits for a vendor's review or approval."),
+    }
