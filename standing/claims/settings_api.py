@@ -18,6 +18,7 @@ from pydantic import StrictBool, StrictInt, StrictStr
 
 from standing.accounts.models import Role
 from standing.accounts.scoping import get_scoped, require
+from standing.core.money import round_money
 from standing.core.strict import Money
 from standing.vendors.models import Vendor
 
@@ -81,8 +82,8 @@ def settings_out(row):
         "first_letter_after_days": row.first_letter_after_days,
         "second_letter_after_days": row.second_letter_after_days,
         "handover_after_days": row.handover_after_days,
-        "fee_first_letter": row.fee_first_letter,
-        "fee_second_letter": row.fee_second_letter,
+        "fee_first_letter": round_money(Decimal(row.fee_first_letter)),
+        "fee_second_letter": round_money(Decimal(row.fee_second_letter)),
         "updated_at": row.updated_at,
     }
 
