@@ -139,7 +139,9 @@ def test_openapi_declares_the_409(client):
     schema = api.get_openapi_schema()
     put = schema["paths"]["/api/v1/vendors/{vendor_id}/collection-settings"]["put"]
     assert {"200", "404", "409", "422"} <= {str(code) for code in put["responses"]}
-    refused = {str(k): v for k, v in put["responses"].items()}["409"]["content"]["application/json"]["schema"]
+    refused = {str(k): v for k, v in put["responses"].items()}["409"]["content"][
+        "application/json"
+    ]["schema"]
     assert "next_change_allowed" in str(refused) or "$ref" in refused
 
 

@@ -182,7 +182,9 @@ def test_streamed_csv_and_json(handed, vendor1, vendor2):
 def test_the_cli_writes_both_files(handed, vendor1, tmp_path):
     claim = handed()
     out = io.StringIO()
-    call_command("dunning", "handover", "--vendor", str(vendor1.pk), "-o", str(tmp_path), stdout=out)
+    call_command(
+        "dunning", "handover", "--vendor", str(vendor1.pk), "-o", str(tmp_path), stdout=out
+    )
     files = sorted(p.name for p in tmp_path.iterdir())
     assert len(files) == 2 and files[0].startswith(f"handover-{vendor1.pk}-")
     assert files[0].endswith(".csv") and files[1].endswith(".json")

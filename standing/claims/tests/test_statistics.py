@@ -1,4 +1,4 @@
-""""Übersicht Inkasso": the figures, exactly, for a vendor (own claims) and the operator (all,
+""" "Übersicht Inkasso": the figures, exactly, for a vendor (own claims) and the operator (all,
 with a vendor filter), and the page with its SVG charts."""
 
 import re
@@ -71,7 +71,9 @@ def test_a_vendor_sees_its_own_figures(world, vendor1_user):
     ]
     assert data["open_total"] == Decimal("400.00") and data["open_count"] == 3
     months = {b.key: b.value for b in data["months"]}
-    assert len(months) == 12 and list(months)[0] == "2025-07-01" and list(months)[-1] == "2026-06-01"
+    assert (
+        len(months) == 12 and list(months)[0] == "2025-07-01" and list(months)[-1] == "2026-06-01"
+    )
     assert months["2026-05-01"] == Decimal("90.00")  # 50.00 on B, 40.00 on E
     assert months["2026-06-01"] == Decimal("1.25")  # interest paid on A
     assert months["2026-04-01"] == Decimal("0.00")  # C is vendor2's
