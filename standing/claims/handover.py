@@ -69,6 +69,12 @@ REASONS = {
     "installment": gettext_lazy(", installment %(n)s"),
 }
 EXPORT_LANGUAGE = "de"
+# The cost kinds of the record, as the claim's page names them.
+COST_LABELS = {
+    "dunning_fee": gettext_lazy("Dunning fee"),
+    "flat_fee": gettext_lazy("Flat fee § 288 (5) BGB"),
+    "chargeback_costs": gettext_lazy("Chargeback costs"),
+}
 
 
 def _money(value) -> str:
@@ -94,21 +100,24 @@ def prefetched(queryset):
 
 
 def _creditor(claim):
+    """The creditor (§ 13a I Nr. 1) as ``letters.creditor`` names it. Its address comes from
+    there too; while vendors carry no address, that is the letterhead's, the operator's, who
+    collects on the vendor's behalf (``address_of`` says whose it is)."""
     found = creditor(claim)
+    name = found.get("name") or claim.vendor.name
     head = found.get("letterhead")
     address = {
-        key: found.get(key) or ""
-        for key in ("street", "postal_code", "city", "country")
-        if found.get(key) is not None
+        key: found[key] for key in ("street", "postal_code", "city", "country") if found.get(key)
     }
-    if not address.get("street") and head is not None and found.get("collector"):
-        # Until the vendor carries an address, the letters name the operator's, which collects
-        # on the vendor's behalf; so does the handover.
+    address_of = "creditor"
+    if not address.get("street") and head is not None:
         address = {"street": head.street, "postal_code": head.postal_code, "city": head.city}
+        address_of = "creditor" if head.name == name else "collector"
     return {
-        "name": found.get("name") or claim.vendor.name,
+        "name": name,
         "vendor_id": claim.vendor_id,
         "address": address,
+        "address_of": address_of,
         "collector": found.get("collector") or "",
         "iban": found.get("iban") or "",
     }

@@ -430,16 +430,28 @@ def collection_settings(request, vendor_id):
 
 
 def handover_section(claim):
-    """The claim's § 13a data for its page, or None unless it is with the agency or waiting
-    for the approval of the handover."""
+    """The claim's § 13a data for its page (with dates as dates and the cost kinds named), or
+    None unless it is with the agency or waiting for the approval of the handover."""
     from standing.law import services as law
 
-    from .handover import HANDED_OVER, PREVIEW, handover_record, prefetched
+    from .handover import COST_LABELS, HANDED_OVER, PREVIEW, handover_record, prefetched
 
     if claim.status not in (*HANDED_OVER, *PREVIEW):
         return None
     claim = prefetched(Claim.objects.filter(pk=claim.pk)).get()
-    return handover_record(claim, rates=law.RateTable(law.base_rate_table()))
+    record = handover_record(claim, rates=law.RateTable(law.base_rate_table()))
+    return {
+        **record,
+        "contract_date": date.fromisoformat(record["contract"]["date"]),
+        "through": date.fromisoformat(record["interest"]["through"]),
+        "pieces": [
+            {**p, "start": date.fromisoformat(p["from"]), "end": date.fromisoformat(p["to"])}
+            for p in record["interest"]["pieces"]
+        ],
+        "cost_items": [
+            {**c, "label": COST_LABELS.get(c["kind"], c["kind"])} for c in record["costs"]
+        ],
+    }
 
 
 # --- "Übersicht Inkasso" ----------------------------------------------------------------------

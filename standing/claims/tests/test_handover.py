@@ -229,13 +229,15 @@ def test_staff_see_every_vendor_and_filter(handed, vendor2, support_user, api_as
     assert len(json.loads(b"".join(listed.streaming_content))) == 2
 
 
-def test_the_claims_page_shows_the_section(handed, vendor1_user):
+def test_the_claims_page_shows_the_section(handed, vendor1_user, settings):
+    settings.LANGUAGE_CODE = "de"
     claim = handed()
     client = Client()
     client.force_login(vendor1_user)
     page = client.get(f"/claims/{claim.pk}/").content.decode()
     assert 'id="handover"' in page and 'id="handover-pieces"' in page
-    assert "9.58 €" in page and "13a RDG" in page
+    assert 'id="handover-interest">9,58 €' in page and "Übergabedaten (§ 13a RDG)" in page
+    assert "21.07.2025" in page and "01.06.2025" in page
 
 
 def test_no_section_for_a_claim_still_with_us(collection, make_order, event, vendor1_user):
