@@ -248,6 +248,7 @@ def on_http_error(request, exc):
 def register_routers():
     from standing.blocks.api import router as blocks
     from standing.claims.api import router as claims
+    from standing.claims.settings_api import router as collection_settings
     from standing.customers.api import router as customers
     from standing.deposits.api import router as deposits
     from standing.duplicates.api import router as duplicates
@@ -264,6 +265,7 @@ def register_routers():
     api.add_router("/customers", deposits)
     api.add_router("/customers", blocks)
     api.add_router("/vendors", vendors)
+    api.add_router("/vendors", collection_settings)
     api.add_router("/orders", orders)
     api.add_router("/customers", customer_orders)
     api.add_router("/customers", customer_rentals)

@@ -266,6 +266,48 @@ def claim_detail(claim, actor):
     }
 
 
+class HandoverFilters(Schema):
+    vendor: int | None = Field(None, ge=1, le=2**63 - 1, description="only this vendor")
+
+
+@router.get(
+    "/handover.json",
+    response=list[dict],
+    summary="The § 13a RDG handover data of the claims with the agency",
+)
+def handover_list(request, filters: Query[HandoverFilters]):
+    """The § 13a RDG data (``claims.handover``) of every claim with the collection agency
+    (``sent_for_collection``) the token may see, as one JSON array, streamed; ``vendor``
+    narrows it to one vendor (a vendor token sees only its own)."""
+    from django.http import StreamingHttpResponse
+
+    from .handover import handed_over, iter_handover_json
+
+    actor = request.actor
+    require(actor, *BACK_OFFICE)
+    claims = handed_over(scoped(Claim.objects.all(), actor))
+    if filters.vendor:
+        claims = claims.filter(vendor_id=filters.vendor)
+    return StreamingHttpResponse(
+        iter_handover_json(claims), content_type="application/json; charset=utf-8"
+    )
+
+
+@router.get("/{claim_id}/handover", response=dict, summary="A claim's § 13a RDG handover data")
+def claim_handover(request, claim_id: ClaimId):
+    """Creditor with address, the contract's subject and date, principal, the interest
+    calculation piece by piece, each cost item with kind, amount and reason, VAT on costs,
+    whether the address was researched. ``preview`` is true unless the claim is with the
+    agency (its figures are then as of today)."""
+    from standing.law import services as law
+
+    from .handover import handover_record, prefetched
+
+    claim = _claim(request, claim_id)
+    claim = prefetched(Claim.objects.filter(pk=claim.pk)).get()
+    return handover_record(claim, rates=law.RateTable(law.base_rate_table()))
+
+
 @router.get("/{claim_id}", response=ClaimDetailOut)
 def get_claim(request, claim_id: ClaimId):
     return claim_detail(_claim(request, claim_id), request.actor)

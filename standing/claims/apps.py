@@ -45,9 +45,15 @@ class ClaimsConfig(AppConfig):
                 roles=frozenset({Role.ADMIN, Role.SUPPORT, Role.VENDOR}),
             )
         )
-        entry = (_("Claims"), "claims:list", {Role.ADMIN, Role.SUPPORT, Role.VENDOR})
-        if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
-            NAVIGATION.append(entry)
+        back_office = {Role.ADMIN, Role.SUPPORT, Role.VENDOR}
+        for entry in (
+            (_("Claims"), "claims:list", back_office),
+            (_("Collection overview"), "claims:statistics", back_office),
+            # Operator admins reach every vendor's settings from Settings (the vendors list).
+            (_("Collection (beta)"), "claims:settings_index", {Role.VENDOR}),
+        ):
+            if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
+                NAVIGATION.append(entry)
         if "claims" not in BENCHES:
             register_bench("claims", bench_claims)
         if "claims/settings_section.html" not in SETTINGS_SECTIONS:

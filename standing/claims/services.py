@@ -140,19 +140,59 @@ def change_settings(vendor, actor, *, on: date | None = None, **values) -> Colle
                 allowed_from,
             )
         current.dunning_option_changed_on = on
+    changed = [f for f in values if before[f] != values[f]]
     for field, value in values.items():
         setattr(current, field, value)
     current.save()
-    record(
-        None,
-        actor,
-        "collection.settings_changed",
-        _("Collection settings of %(vendor)s changed") % {"vendor": vendor.name},
-        before={"vendor": vendor.pk, **{k: str(v) for k, v in before.items()}},
-        after={"vendor": vendor.pk, **{k: str(values[k]) for k in values}},
-        internal=True,
-    )
+    if changed:
+        # Only what changed, with the vendor: the settings page shows the vendor's own history
+        # (``settings_history``), and only that vendor's users (and staff) see these entries.
+        record(
+            None,
+            actor,
+            SETTINGS_CHANGED,
+            _("Collection settings of %(vendor)s changed") % {"vendor": vendor.name},
+            before={"vendor": vendor.pk, **{k: _shown(before[k]) for k in changed}},
+            after={"vendor": vendor.pk, **{k: _shown(values[k]) for k in changed}},
+            vendor=vendor,
+        )
     return current
+
+
+SETTINGS_CHANGED = "collection.settings_changed"
+
+
+def _shown(value):
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def settings_history(vendor, limit=50):
+    """The changes of the vendor's collection settings, newest first: who, when, what (each
+    changed field with its value before and after)."""
+    from standing.activity.models import ActivityRecord
+
+    rows = ActivityRecord.objects.filter(action=SETTINGS_CHANGED).filter(
+        Q(vendor=vendor) | Q(after__vendor=vendor.pk)
+    )
+    history = []
+    for entry in rows.order_by("-created_at", "-id")[:limit]:
+        before, after = entry.before or {}, entry.after or {}
+        history.append(
+            {
+                "at": entry.created_at,
+                "who": entry.actor_label,
+                "changes": [
+                    {"field": key, "before": before.get(key), "after": value}
+                    for key, value in after.items()
+                    if key != "vendor"
+                ],
+            }
+        )
+    return history
 
 
 def participates_q(settings: CollectionSettings):

@@ -12,4 +12,7 @@ urlpatterns = [
     path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("runs/<int:run_id>/print.pdf", views.run_print_file, name="run_print"),
     path("letters/<int:level>/<str:language>/", views.letter_template, name="letter_template"),
+    path("settings/", views.settings_index, name="settings_index"),
+    path("settings/<int:vendor_id>/", views.collection_settings, name="settings"),
+    path("statistics/", views.statistics, name="statistics"),
 ]

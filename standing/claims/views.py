@@ -25,7 +25,16 @@ from . import run as dunning
 from . import services
 from .amounts import accrued_interest, amounts_of
 from .lifecycle import CLAIMS
-from .models import Claim, ClaimComment, ClaimEntry, ClaimStatus, DunningRun, Letter, Visibility
+from .models import (
+    Claim,
+    ClaimComment,
+    ClaimEntry,
+    ClaimStatus,
+    CollectionSettings,
+    DunningRun,
+    Letter,
+    Visibility,
+)
 
 DONE = {
     "start_dunning": gettext_lazy("Dunning started: the first letter goes out with the next run."),
@@ -148,6 +157,7 @@ def detail(request, claim_id):
         "visibilities": Visibility.choices
         if actor.is_staff
         else [(Visibility.VENDOR, Visibility.VENDOR.label)],
+        "handover": handover_section(claim),
     }
     return render(request, "claims/detail.html", context)
 
@@ -334,3 +344,142 @@ def waiting_claims(actor):
         ],
         "empty": _("No claim waits for a vendor's review or approval."),
     }
+
+
+# --- the vendor's collection settings ("Inkasso (Beta)") -----------------------------------
+
+SETTINGS_ROLES = ("admin", "vendor")
+
+
+@login_required
+def settings_index(request):
+    """A vendor user goes to its own settings; an operator admin picks the vendor."""
+    from standing.vendors.models import Vendor
+
+    actor = acting(request, *SETTINGS_ROLES)
+    if not actor.is_staff:
+        if actor.vendor_id is None:
+            raise Http404("no vendor")
+        return redirect("claims:settings", vendor_id=actor.vendor_id)
+    vendors = list(Vendor.objects.order_by("name"))
+    rows = {row.vendor_id: row for row in CollectionSettings.objects.filter(vendor__in=vendors)}
+    return render(
+        request,
+        "claims/settings_index.html",
+        {"vendors": [(v, rows.get(v.pk)) for v in vendors]},
+    )
+
+
+def _field_label(name):
+    try:
+        return CollectionSettings._meta.get_field(name).verbose_name
+    except Exception:  # noqa: BLE001 - an old record may name a field since removed
+        return name
+
+
+@login_required
+def collection_settings(request, vendor_id):
+    """The vendor's collection settings: read and change them, with the 30-day rule of the
+    dunning option, the last data update and the change history."""
+    from standing.vendors.models import Vendor
+
+    from .forms import CollectionSettingsForm
+
+    actor = acting(request, *SETTINGS_ROLES)
+    vendor = get_scoped(Vendor.objects.all(), actor, pk=vendor_id)
+    row = services.settings_for(vendor)
+    form = CollectionSettingsForm(request.POST or None, vendor=vendor, row=row)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.change_settings(vendor, actor, **form.values())
+            except services.SettingsChangeRefused as refused:
+                form.add_error("dunning_option", str(refused))
+                status = 409
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+                status = 400
+            else:
+                messages.success(request, _("The collection settings are saved."))
+                return redirect("claims:settings", vendor_id=vendor.pk)
+        else:
+            status = 400
+        row = services.settings_for(vendor)
+    history = services.settings_history(vendor)
+    for entry in history:
+        for change in entry["changes"]:
+            change["label"] = _field_label(change["field"])
+    return render(
+        request,
+        "claims/settings.html",
+        {
+            "vendor": vendor,
+            "row": row,
+            "form": form,
+            "next_change": services.next_option_change(row),
+            "today": services.today(),
+            "history": history,
+        },
+        status=status,
+    )
+
+
+# --- the § 13a handover data on the claim's page --------------------------------------------
+
+
+def handover_section(claim):
+    """The claim's § 13a data for its page (with dates as dates and the cost kinds named), or
+    None unless it is with the agency or waiting for the approval of the handover."""
+    from standing.law import services as law
+
+    from .handover import COST_LABELS, HANDED_OVER, PREVIEW, handover_record, prefetched
+
+    if claim.status not in (*HANDED_OVER, *PREVIEW):
+        return None
+    claim = prefetched(Claim.objects.filter(pk=claim.pk)).get()
+    record = handover_record(claim, rates=law.RateTable(law.base_rate_table()))
+    return {
+        **record,
+        "contract_date": date.fromisoformat(record["contract"]["date"]),
+        "through": date.fromisoformat(record["interest"]["through"]),
+        "pieces": [
+            {**p, "start": date.fromisoformat(p["from"]), "end": date.fromisoformat(p["to"])}
+            for p in record["interest"]["pieces"]
+        ],
+        "cost_items": [
+            {**c, "label": COST_LABELS.get(c["kind"], c["kind"])} for c in record["costs"]
+        ],
+    }
+
+
+# --- "Übersicht Inkasso" ----------------------------------------------------------------------
+
+
+@login_required
+def statistics(request):
+    """The collection overview: open amount by age, amounts recovered per month, claims per
+    state, claims nearing limitation; the operator sees every vendor (with a vendor filter),
+    a vendor its own claims."""
+    from standing.vendors.models import Vendor
+
+    from .statistics import overview
+
+    actor = acting(request, *BACK_OFFICE)
+    vendor = None
+    vendors = []
+    if actor.is_staff:
+        vendors = list(Vendor.objects.order_by("name"))
+        chosen = request.GET.get("vendor", "")
+        if chosen.isdigit() and len(chosen) < 19:
+            vendor = next((v for v in vendors if v.pk == int(chosen)), None)
+    claims = scoped(Claim.objects.all(), actor)
+    if vendor is not None:
+        claims = claims.filter(vendor=vendor)
+    context = overview(claims, services.today(), actor=actor, vendor=vendor)
+    return render(
+        request,
+        "claims/statistics.html",
+        {**context, "vendors": vendors, "vendor": vendor},
+    )

@@ -161,6 +161,7 @@ def fill(route, namespace, target):
         "voucher_id": records["voucher"].pk,
         "document_id": records["document"].pk,
         "claim_id": records["claim"].pk,
+        "vendor_id": records["order"].vendor_id,
         "level": 1,
         "action": "delete",
         "to": "settled",

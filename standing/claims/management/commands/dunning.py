@@ -1,9 +1,14 @@
 """``standing dunning run [--date YYYY-MM-DD] [--vendor ID] [--dry-run]``: one dunning run.
 
 ``--date`` may be any day, past or future: the run acts as on that day (tests and demos replay
-a timeline with it). ``--dry-run`` prints what the run would do and keeps nothing."""
+a timeline with it). ``--dry-run`` prints what the run would do and keeps nothing.
+
+``standing dunning handover --vendor ID [-o DIR]``: the § 13a RDG handover data of the
+vendor's claims with the agency, as ``handover-<vendor>-<date>.csv`` and ``.json`` in DIR
+(default: the current directory), streamed."""
 
 from datetime import date
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -32,8 +37,15 @@ class Command(BaseCommand):
         run.add_argument("--date", help="act as on this day (YYYY-MM-DD); default: today")
         run.add_argument("--vendor", help="only this vendor (its integer id)")
         run.add_argument("--dry-run", action="store_true", help="show what would happen")
+        handover = sub.add_parser(
+            "handover", help="the § 13a RDG data of the claims with the agency (CSV and JSON)"
+        )
+        handover.add_argument("--vendor", required=True, help="the vendor (its integer id)")
+        handover.add_argument("-o", "--output", default=".", help="the directory to write to")
 
     def handle(self, action, date=None, vendor=None, dry_run=False, **options):
+        if action == "handover":
+            return self.handover(_vendor(vendor), options.get("output") or ".")
         as_of = _day(date)
         chosen = _vendor(vendor)
         outcome = dunning.run(as_of, vendor=chosen, dry_run=dry_run)
@@ -47,6 +59,28 @@ class Command(BaseCommand):
         self.stdout.write(head)
         for key, label in LABELS.items():
             self.stdout.write(f"  {label:<28} {outcome.summary.get(key, 0):>7}")
+
+    def handover(self, vendor, output):
+        from standing.claims.handover import handed_over, write_handover_csv, write_handover_json
+        from standing.claims.models import Claim
+
+        folder = Path(output)
+        if not folder.is_dir():
+            raise CommandError(f"-o '{output}' is not a directory.")
+        claims = handed_over(Claim.objects.filter(vendor=vendor))
+        stem = f"handover-{vendor.pk}-{timezone.localdate().isoformat()}"
+        written = {}
+        for suffix, write in (("csv", write_handover_csv), ("json", write_handover_json)):
+            path = folder / f"{stem}.{suffix}"
+            try:
+                with path.open("w", encoding="utf-8", newline="") as fh:
+                    written[suffix] = write(claims, fh)
+            except OSError as error:
+                raise CommandError(f"Cannot write {path}: {error.strerror}") from None
+            self.stdout.write(str(path))
+        self.stdout.write(
+            f"§ 13a handover data of {written['json']} claims of vendor {vendor.pk} ({vendor.name})"
+        )
 
 
 def _day(value) -> date:
