@@ -248,6 +248,7 @@ def on_http_error(request, exc):
 def register_routers():
     from standing.blocks.api import router as blocks
     from standing.claims.api import router as claims
+    from standing.collection.api import router as collection
     from standing.customers.api import router as customers
     from standing.deposits.api import router as deposits
     from standing.duplicates.api import router as duplicates
@@ -272,6 +273,8 @@ def register_routers():
     api.add_router("/customers", duplicates)
     api.add_router("/customers", privacy)
     api.add_router("/interest", law)
+    # Before the claims router: /claims/export.csv is not a claim id.
+    api.add_router("/claims", collection)
     api.add_router("/claims", claims)
 
 
