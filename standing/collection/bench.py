@@ -109,6 +109,7 @@ def _floor(claims, out):
 
 BOARD_SAMPLES = 20
 CASES = {
+    "all vendors, all states, page 1": {"status": "all", "vendor": ""},
     "in progress, page 1": {},
     "all, page 1": {"status": "all"},
     "search order id": {"q": "BC-00000421", "status": "all"},
@@ -131,7 +132,13 @@ def _board(command, vendor, repeat):
     }
     with override_settings(STORAGES=storages):
         return {
-            name: _case(command, user, {"vendor": vendor.pk, **params}, repeat, name)
+            name: _case(
+                command,
+                user,
+                {k: v for k, v in {"vendor": vendor.pk, **params}.items() if v != ""},
+                repeat,
+                name,
+            )
             for name, params in CASES.items()
         }
 

@@ -18,6 +18,7 @@ from standing.claims import services as claims
 from standing.claims.models import Claim, ClaimStatus
 from standing.claims.views import DONE
 from standing.core.errors import DomainError
+from standing.core.pagination import EstimatingPaginator
 from standing.vendors.models import Vendor
 
 from . import board
@@ -45,7 +46,7 @@ def board_page(request):
     # The page's ids first (cheap: the amounts are computed only where a filter or the sort
     # needs them), then the 25 claims with their amounts.
     ids = qs.order_by(*board.ordering(filters.sort)).values_list("pk", flat=True)
-    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = EstimatingPaginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = board.page_claims(list(page.object_list), today)
     for claim in page.object_list:
         claim.days_overdue = max((today - claim.overdue_since).days, 0)
