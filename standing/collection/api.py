@@ -4,27 +4,17 @@ the claims router, so ``export.csv`` is never read as a claim id."""
 
 from django.core.exceptions import ValidationError
 from django.http import StreamingHttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 
 from standing.accounts.scoping import BACK_OFFICE, require, scoped
 from standing.claims import services as claims
+from standing.claims.api import ClaimFilters
 from standing.claims.models import Claim
-from standing.core.strict import IsoDate, Money
 
 from .exchange import exchange_lines
 
 router = Router(tags=["claims"])
-
-
-class ExportFilters(Schema):
-    status: str = Field("", description="in_progress, waiting, or a status")
-    period_from: IsoDate | None = Field(None, alias="from", description="overdue since ≥")
-    period_to: IsoDate | None = Field(None, alias="to", description="overdue since ≤")
-    min: Money | None = Field(None, description="open amount ≥")
-    max: Money | None = Field(None, description="open amount ≤")
-    q: str = Field("", max_length=100, description="order ID, first or last name")
-    vendor: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
 @router.get(
@@ -39,8 +29,9 @@ class ExportFilters(Schema):
         }
     },
 )
-def export_claims(request, filters: Query[ExportFilters]):
-    """The exchange file of the filtered claims, in the order of ``GET /claims``."""
+def export_claims(request, filters: Query[ClaimFilters]):
+    """The exchange file of the claims ``GET /claims`` lists with the same filters (all of
+    them, not one page: ``page`` is ignored), in the same order."""
     actor = request.actor
     require(actor, *BACK_OFFICE)
     try:
