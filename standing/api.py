@@ -249,6 +249,7 @@ def register_routers():
     from standing.blocks.api import router as blocks
     from standing.claims.api import router as claims
     from standing.claims.settings_api import router as collection_settings
+    from standing.collection.api import router as collection
     from standing.customers.api import router as customers
     from standing.deposits.api import router as deposits
     from standing.duplicates.api import router as duplicates
@@ -274,6 +275,8 @@ def register_routers():
     api.add_router("/customers", duplicates)
     api.add_router("/customers", privacy)
     api.add_router("/interest", law)
+    # Before the claims router: /claims/export.csv is not a claim id.
+    api.add_router("/claims", collection)
     api.add_router("/claims", claims)
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "standing.screening",
     "standing.law",
     "standing.claims",
+    "standing.collection",
     "standing.duplicates",
     "standing.privacy",
 ]

@@ -674,9 +674,11 @@ def claim_list(
     amount_max=None,
     q="",
     vendor=None,
+    amounts=True,
 ):
     """Claims filtered as the board filters them, each annotated with its amounts on ``as_of``
-    (``open_total``, ``principal``, ``costs``, ``ledger_interest``)."""
+    (``open_total``, ``principal``, ``costs``, ``ledger_interest``). ``amounts=False`` leaves
+    the amounts out unless an amount filter needs them (a page of ids, a count)."""
     from standing.customers.normalize import search_key
 
     from .amounts import annotate_amounts
@@ -712,7 +714,8 @@ def claim_list(
         if key:
             match |= Q(customer__search_name__contains=key) | Q(customer__first_key=key)
         queryset = queryset.filter(match)
-    queryset = annotate_amounts(queryset, as_of)
+    if amounts or amount_min is not None or amount_max is not None:
+        queryset = annotate_amounts(queryset, as_of)
     if amount_min is not None:
         queryset = queryset.filter(open_total__gte=amount_min)
     if amount_max is not None:
