@@ -118,7 +118,7 @@ class Registry:
         entry = self._entries.get(key)
         return entry.item if entry else default
 
-    def keys(self):
+    def ordered_keys(self):
         return [e.key for e in self._ordered()]
 
     def items(self):
