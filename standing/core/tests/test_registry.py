@@ -155,11 +155,19 @@ REGISTRY_NAMES = {
     "ON_CREATED",
     "AFTER_EVENT",
     "DENIAL_REASONS",
+    "POLICIES",
+    "ERASURE_BLOCKERS",
 }
 
 
 # Modules whose register() fills a registry (``tick.register(job)``, ``overview.register(...)``).
-REGISTER_FUNCTIONS = {"register", "register_tick", "register_panel", "register_block_source"}
+REGISTER_FUNCTIONS = {
+    "register",
+    "register_tick",
+    "register_panel",
+    "register_block_source",
+    "register_erasure_blocker",
+}
 REGISTRY_MODULES = {"tick", "overview", "panels", "context_processors", "demo", "sections"}
 
 
@@ -208,7 +216,7 @@ def test_every_registry_is_a_registry():
     """The shared places of the apps all use the one registry type."""
     from standing.accounts import backends
     from standing.core import context_processors, demo, overview, sections, tick
-    from standing.customers import api, lifecycle, panels, standing
+    from standing.customers import api, lifecycle, panels, records, standing
     from standing.orders import events
     from standing.payments import services
 
@@ -227,5 +235,7 @@ def test_every_registry_is_a_registry():
         (services, "ON_CREATED"),
         (events, "AFTER_EVENT"),
         (api, "DENIAL_REASONS"),
+        (records, "POLICIES"),
+        (records, "ERASURE_BLOCKERS"),
     ]:
         assert isinstance(getattr(module, name), Registry), name
