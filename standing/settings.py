@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "standing.collection",
     "standing.duplicates",
     "standing.privacy",
+    # The site-level pages (start page, settings, the customer's page) compose the apps above.
+    "standing.site",
 ]
 
 MIDDLEWARE = [

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from standing.api import api
+from standing.site.urls import settings_urls
 
 urlpatterns = [
+    path("", include("standing.site.urls")),
     path("", include("standing.accounts.urls")),
     path("customers/", include("standing.customers.urls")),
-    path("settings/", include("standing.core.urls")),
+    path("settings/", include(settings_urls)),
     path("billing/", include("standing.billing.urls")),
     path("", include("standing.payments.urls")),
     path("", include("standing.deposits.urls")),

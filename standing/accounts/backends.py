@@ -1,7 +1,14 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from standing.core.registry import Registry
+
 from .models import Role
+
+# May this customer login log in now? callables (user) -> bool, registered by the apps that
+# know (customers: the standing) in their AppConfig.ready(); accounts sits below them. Every
+# check must agree; with none registered a customer cannot log in (deny by default).
+CUSTOMER_LOGIN_CHECKS = Registry("customer login checks")
 
 
 class StandingBackend(ModelBackend):
@@ -24,7 +31,5 @@ class StandingBackend(ModelBackend):
             return False
         if user.role != Role.CUSTOMER:
             return True
-        from standing.customers.standing import standing
-
-        customer = getattr(user, "customer", None)
-        return customer is not None and standing(customer)["can_login"]
+        checks = list(CUSTOMER_LOGIN_CHECKS)
+        return bool(checks) and all(check(user) for check in checks)

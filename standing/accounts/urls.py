@@ -5,7 +5,6 @@ from . import views
 from .login import ThrottledLoginForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path(
         "login/",
         auth.LoginView.as_view(
@@ -27,7 +26,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("language/", views.set_language, name="set_language"),
-    path("me/", views.me, name="me"),
     # The customer's invitation / new-password link (expiring, single use).
     path(
         "access/<uidb64>/<token>/",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from standing.core.admin import ReadOnlyAdmin
+from standing.base.admin import ReadOnlyAdmin
 
 from .models import ActivityRecord
 

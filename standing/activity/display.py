@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from standing.core.money import format_money
+from standing.base.money import format_money
 
 FIELD_LABELS: dict[str, object] = {}
 VALUE_LABELS: dict[tuple[str, str], dict] = {}

@@ -7,12 +7,12 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         from standing.accounts.models import Role
-        from standing.core.views import SETTINGS_SECTIONS
-        from standing.customers.panels import Panel, register
+        from standing.core.sections import SETTINGS_SECTIONS
+        from standing.customers.panels import PANELS, Panel
 
         from .views import documents_panel
 
-        register(
+        PANELS.register(
             Panel(
                 "documents-billing",
                 "billing/panel.html",
@@ -22,4 +22,4 @@ class BillingConfig(AppConfig):
                 roles=frozenset({Role.ADMIN, Role.SUPPORT}),
             )
         )
-        SETTINGS_SECTIONS.append("billing/settings_section.html")
+        SETTINGS_SECTIONS.register("billing/settings_section.html", key="billing")

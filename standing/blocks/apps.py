@@ -28,9 +28,9 @@ class BlocksConfig(AppConfig):
         from standing.core import overview, tick
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
-        from standing.core.views import SETTINGS_SECTIONS
-        from standing.customers.panels import Panel, register
-        from standing.customers.standing import register_block_source
+        from standing.core.sections import SETTINGS_SECTIONS
+        from standing.customers.panels import PANELS, Panel
+        from standing.customers.standing import BLOCK_SOURCES
 
         from . import models, services
         from .demo import demo_blocks
@@ -38,9 +38,9 @@ class BlocksConfig(AppConfig):
         from .views import ending_soon
 
         tick.register(services.expire_due_blocks)
-        register_block_source(models.CustomerBlocks())
+        BLOCK_SOURCES.register(models.CustomerBlocks(), key="blocks")
         overview.register(overview.Waiting("blocks-ending", ending_soon, order=30))
-        register(
+        PANELS.register(
             Panel(
                 "blocks",
                 "blocks/panel.html",
@@ -50,12 +50,9 @@ class BlocksConfig(AppConfig):
                 roles=frozenset({Role.ADMIN, Role.SUPPORT}),
             )
         )
-        entry = (_("Blocks"), "blocks:list", {Role.ADMIN, Role.SUPPORT})
-        if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
-            names = [name for _label, name, _roles in NAVIGATION]
-            after = names.index("customers:list") + 1 if "customers:list" in names else 1
-            NAVIGATION.insert(after, entry)
-        if "blocks/settings_section.html" not in SETTINGS_SECTIONS:
-            SETTINGS_SECTIONS.append("blocks/settings_section.html")
-        if demo_blocks not in DEMO_STEPS:
-            DEMO_STEPS.append(demo_blocks)
+        # Right after the customer list.
+        NAVIGATION.register(
+            (_("Blocks"), "blocks:list", {Role.ADMIN, Role.SUPPORT}), key="blocks:list", order=30
+        )
+        SETTINGS_SECTIONS.register("blocks/settings_section.html", key="blocks")
+        DEMO_STEPS.register(demo_blocks, key="blocks")

@@ -9,34 +9,28 @@ class ClaimsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from standing.accounts.models import Role
-        from standing.core import overview
+        from standing.core import overview, tick
         from standing.core.bench import BENCHES
         from standing.core.bench import register as register_bench
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
-        from standing.core.tick import TICK_JOBS
-        from standing.core.tick import register as register_tick
-        from standing.core.views import SETTINGS_SECTIONS
-        from standing.customers.panels import Panel
-        from standing.customers.panels import register as register_panel
+        from standing.core.sections import SETTINGS_SECTIONS
+        from standing.customers.panels import PANELS, Panel
         from standing.orders.events import AFTER_EVENT
         from standing.payments.services import ON_PAID
 
-        # Importing the run registers the daily run with the tick.
-        from . import run  # noqa: F401
         from .bench import bench_claims
         from .demo import demo_claims, demo_collection_settings
         from .letters import sweep_unsent
         from .panels import claims_context
+        from .run import daily_run
         from .services import on_link_paid, on_payment_event
         from .views import waiting_claims
 
-        if on_payment_event not in AFTER_EVENT:
-            AFTER_EVENT.append(on_payment_event)
-        if on_link_paid not in ON_PAID:
-            ON_PAID.append(on_link_paid)
+        AFTER_EVENT.register(on_payment_event, key="claims")
+        ON_PAID.register(on_link_paid, key="claims")
         # Vendor users see the panel with their own vendor's claims only (claims_context scopes).
-        register_panel(
+        PANELS.register(
             Panel(
                 "claims",
                 "claims/panel.html",
@@ -46,22 +40,20 @@ class ClaimsConfig(AppConfig):
             )
         )
         back_office = {Role.ADMIN, Role.SUPPORT, Role.VENDOR}
-        for entry in (
+        for label, name, roles in (
             (_("Claims"), "claims:list", back_office),
             (_("Collection overview"), "claims:statistics", back_office),
             # Operator admins reach every vendor's settings from Settings (the vendors list).
             (_("Collection (beta)"), "claims:settings_index", {Role.VENDOR}),
         ):
-            if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
-                NAVIGATION.append(entry)
+            NAVIGATION.register((label, name, roles), key=name)
+        # The bench registry belongs to the bench (moving out of core); it keeps its own style.
         if "claims" not in BENCHES:
             register_bench("claims", bench_claims)
-        if "claims/settings_section.html" not in SETTINGS_SECTIONS:
-            SETTINGS_SECTIONS.append("claims/settings_section.html")
-        if demo_claims not in DEMO_STEPS:
-            # The settings come before the demo orders, whose events open the claims.
-            DEMO_STEPS.insert(0, demo_collection_settings)
-            DEMO_STEPS.append(demo_claims)
+        SETTINGS_SECTIONS.register("claims/settings_section.html", key="claims")
+        # The settings come before every other step (the demo orders' events open the claims).
+        DEMO_STEPS.register(demo_collection_settings, key="claims.settings", order=10)
+        DEMO_STEPS.register(demo_claims, key="claims")
         overview.register(overview.Waiting("claims-waiting", waiting_claims, order=35))
-        if sweep_unsent not in TICK_JOBS:
-            register_tick(sweep_unsent)
+        tick.register(daily_run)
+        tick.register(sweep_unsent)

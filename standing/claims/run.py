@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from standing.accounts.scoping import SYSTEM
 from standing.activity.services import build_record
 from standing.core.money import ZERO, round_money
-from standing.core.tick import register
 from standing.law import services as law
 from standing.orders.models import Installment, Order, OrderItem, OrderStatus
 
@@ -475,7 +474,6 @@ def _letter(claim, installments, level, as_of, run_record, ledger):
 # --- the tick ------------------------------------------------------------------------------------
 
 
-@register
 def daily_run(now):
     """The worker's tick: one run per day (the first tick of a day runs it; later ticks of the
     same day find a finished run and do nothing)."""

@@ -15,8 +15,10 @@ class CollectionConfig(AppConfig):
 
         from .bench import bench_collection
 
-        entry = (_("Collection"), "collection:board", {Role.ADMIN, Role.SUPPORT, Role.VENDOR})
-        if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
-            NAVIGATION.append(entry)
+        NAVIGATION.register(
+            (_("Collection"), "collection:board", {Role.ADMIN, Role.SUPPORT, Role.VENDOR}),
+            key="collection:board",
+        )
+        # The bench registry belongs to the bench (moving out of core); it keeps its own style.
         if "collection" not in BENCHES:
             register_bench("collection", bench_collection)

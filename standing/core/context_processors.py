@@ -1,13 +1,10 @@
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-# (label, url name, roles that see it); the apps add their entries in AppConfig.ready()
-# (customers puts its list first).
-NAVIGATION = [
-    (_("Overview"), "home", {"admin", "support"}),
-    (_("Customers"), "customers:list", {"admin", "support", "vendor"}),
-    (_("Settings"), "core:settings", {"admin"}),
-]
+from standing.core.registry import Registry
+
+# (label, url name, roles that see it), keyed by the url name; every app registers its entries
+# in AppConfig.ready(): NAVIGATION.register((label, "app:list", roles), key="app:list", order=…)
+NAVIGATION = Registry("navigation")
 
 
 def navigation(request):

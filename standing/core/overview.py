@@ -8,6 +8,8 @@ shows every section the acting role may see, so a new capability never edits thi
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from standing.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class Waiting:
@@ -22,15 +24,16 @@ class Waiting:
     roles: frozenset = frozenset({"admin", "support"})
 
 
-SECTIONS: dict[str, Waiting] = {}
+SECTIONS = Registry("start page sections")
 
 
 def register(section: Waiting):
-    SECTIONS[section.key] = section
+    """In AppConfig.ready(): one section per key, placed by its ``order``."""
+    return SECTIONS.register(
+        section, key=section.key, order=section.order, module=section.build.__module__
+    )
 
 
 def sections_for(actor):
-    shown = sorted(
-        (s for s in SECTIONS.values() if actor.role in s.roles), key=lambda s: (s.order, s.key)
-    )
+    shown = [s for s in SECTIONS if actor.role in s.roles]
     return [{"key": s.key, **s.build(actor)} for s in shown]

@@ -7,18 +7,22 @@ import logging
 
 from django.utils import timezone
 
+from standing.core.registry import Registry
+
 log = logging.getLogger(__name__)
 
-# callables (now) -> str | None: a line for the report when the job did something.
-TICK_JOBS = []
+# callables (now) -> str | None: a line for the report when the job did something; keyed by
+# "module.qualname" (registering the same job twice is a programming error).
+TICK_JOBS = Registry("tick jobs")
 
 
-def register(job):
-    """Add a tick job once (registering the same job twice is a programming error)."""
-    if job in TICK_JOBS:
-        raise ValueError(f"tick job {job.__module__}.{job.__qualname__} registered twice")
-    TICK_JOBS.append(job)
-    return job
+def job_key(job) -> str:
+    return f"{job.__module__}.{job.__qualname__}"
+
+
+def register(job, *, order=None):
+    """Add a tick job once, in AppConfig.ready()."""
+    return TICK_JOBS.register(job, key=job_key(job), order=order, module=job.__module__)
 
 
 def run_tick(now=None):

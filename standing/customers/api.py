@@ -6,6 +6,7 @@ from ninja.errors import HttpError
 
 from standing.accounts.models import Role
 from standing.accounts.scoping import STAFF, get_scoped, require, scoped
+from standing.core.registry import Registry
 from standing.core.strict import IsoDate, Language
 
 from . import services
@@ -57,7 +58,7 @@ class StaffCustomerOut(CustomerOut):
 
 # Who tells the API a customer's denial reasons: screening registers its findings here
 # (customers knows nothing of screening). fn(customer) -> [{reason, attribute, detail}].
-DENIAL_REASONS: list = []
+DENIAL_REASONS = Registry("denial reasons")
 
 
 class CustomerPage(Schema):

@@ -7,12 +7,13 @@ class CustomersConfig(AppConfig):
     verbose_name = "Customers"
 
     def ready(self):
+        from standing.accounts.backends import CUSTOMER_LOGIN_CHECKS
         from standing.accounts.models import Role
         from standing.activity import display
         from standing.core import tick
         from standing.core.context_processors import NAVIGATION
 
-        from . import outbox, tasks  # noqa: F401  (tasks: the outbox's renderers)
+        from . import outbox, standing, tasks  # noqa: F401  (tasks: the outbox's renderers)
         from .models import Customer, CustomerStatus, Grant, Permission
 
         display.label_fields(
@@ -31,6 +32,9 @@ class CustomersConfig(AppConfig):
             display.label_values(perm.value, Grant, prefix="customer")
 
         tick.register(outbox.sweep)
-        entry = (_("Customers"), "customers:list", {Role.ADMIN, Role.SUPPORT, Role.VENDOR})
-        if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
-            NAVIGATION.insert(0, entry)
+        NAVIGATION.register(
+            (_("Customers"), "customers:list", {Role.ADMIN, Role.SUPPORT, Role.VENDOR}),
+            key="customers:list",
+            order=20,
+        )
+        CUSTOMER_LOGIN_CHECKS.register(standing.may_log_in, key="customers.standing")

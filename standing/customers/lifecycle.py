@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from standing.core import lifecycle
+from standing.core.registry import Registry
 
 from .models import Customer, CustomerStatus
 
@@ -30,9 +31,11 @@ TRANSITIONS = {
     **{(s, S.MERGED): "merged" for s in (S.PENDING, S.VERIFIED, S.ACTIVE, S.DENIED)},
 }
 
-# Handlers other apps register for entering a status: {status: [fn(customer, actor)]}. They run
-# inside transition(), after the update, in the same transaction (side effects on commit).
-ON_ENTER: dict[str, list] = {}
+# Handlers other apps register for entering a status: (status, fn(customer, actor)) pairs,
+# e.g. ON_ENTER.register((CustomerStatus.VERIFIED, on_verified), key="deposits.on_verified").
+# They run inside transition(), after the update, in the same transaction (side effects on
+# commit).
+ON_ENTER = Registry("customer status entered hooks")
 # Set while history from an earlier system is taken over (the demo's customers, imports):
 # the transitions are recorded, but the welcome actions of ON_ENTER are not sent again.
 _TAKING_OVER = ContextVar("taking_over", default=False)
@@ -128,6 +131,7 @@ def transition(customer: Customer, to: str, actor, summary="", details=None, int
         internal=internal,
         run_handlers=False,
     )
-    for handler in [] if _TAKING_OVER.get() else ON_ENTER.get(to, []):
+    handlers = [] if _TAKING_OVER.get() else [fn for status, fn in ON_ENTER if status == to]
+    for handler in handlers:
         handler(customer, actor)
     return customer

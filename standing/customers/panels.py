@@ -11,6 +11,8 @@ place (column and order), so the order is stable whatever the apps' order.
 
 from dataclasses import dataclass, field
 
+from standing.core.registry import Registry
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -22,24 +24,22 @@ class Panel:
     roles: frozenset = field(default_factory=lambda: frozenset({"admin", "support"}))
 
 
-PANELS: dict[str, Panel] = {}
-
-# Buttons above the customer list that other apps add: (label, URL name, icon, roles), e.g.
-# screening's "New customer".
-LIST_ACTIONS: list[tuple] = []
-
-
-def register(panel: Panel):
-    if panel.key in PANELS:
-        raise ValueError(f"card panel {panel.key!r} registered twice")
-    for other in PANELS.values():
+def _place_free(panel: Panel, panels):
+    for other in panels:
         if (other.column, other.order) == (panel.column, panel.order):
             raise ValueError(
                 f"card panels {other.key!r} and {panel.key!r} both want place {panel.order} "
                 f"of the {panel.column} column"
             )
-    PANELS[panel.key] = panel
-    return panel
+
+
+# Keyed by Panel.key, ordered by Panel.order; in AppConfig.ready(): PANELS.register(Panel(...)).
+PANELS = Registry("card panels", check=_place_free)
+register = PANELS.register
+
+# Buttons above the customer list that other apps add: (label, URL name, icon, roles), e.g.
+# screening's "New customer"; keyed by the URL name.
+LIST_ACTIONS = Registry("customer list actions")
 
 
 def panel_for(request, customer, actor, key):
@@ -58,6 +58,6 @@ def panel_for(request, customer, actor, key):
 def panels_for(request, customer, actor, column):
     return [
         {"key": p.key, "template": p.template, "ctx": p.context(request, customer, actor)}
-        for p in sorted(PANELS.values(), key=lambda p: p.order)
+        for p in PANELS
         if p.column == column and actor.role in p.roles
     ]

@@ -11,12 +11,15 @@ Apps also register *erasure blockers*: ``fn(customer) -> message | None``; while
 message, the customer cannot be erased (a payment pending, a claim with the collection agency).
 """
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
+
+from standing.core.registry import Registry
 
 # What a merge does with the merged-away customer's rows.
 MOVE = "move"  # point them at the survivor
@@ -77,19 +80,25 @@ class RecordPolicy:
             raise ImproperlyConfigured("A retained record needs a retention kind and its date.")
 
 
-POLICIES: dict[tuple[str, str], RecordPolicy] = {}
-ERASURE_BLOCKERS: list[Callable] = []
+# Keyed by ("app_label.modelname", fk); filled in AppConfig.ready() (the privacy app's).
+POLICIES = Registry("record policies")
+# fn(customer) -> message | None, keyed by "module.qualname".
+ERASURE_BLOCKERS = Registry("erasure blockers")
 
 
 def register(model: str, fk: str, policy: RecordPolicy):
-    """``model`` as "app_label.ModelName", ``fk`` the name of its foreign key to Customer."""
-    POLICIES[(model.lower(), fk)] = policy
+    """``model`` as "app_label.ModelName", ``fk`` the name of its foreign key to Customer;
+    once per relation."""
+    return POLICIES.register(policy, key=(model.lower(), fk), module=_caller())
 
 
 def register_erasure_blocker(fn: Callable):
-    if fn not in ERASURE_BLOCKERS:
-        ERASURE_BLOCKERS.append(fn)
-    return fn
+    key = f"{fn.__module__}.{fn.__qualname__}"
+    return ERASURE_BLOCKERS.register(fn, key=key, module=fn.__module__)
+
+
+def _caller():
+    return sys._getframe(2).f_globals.get("__name__", "")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.utils import timezone
 
+from standing.core.registry import Registry
+
 from .models import CustomerStatus
 from .services import effective_permissions
 
@@ -32,19 +34,19 @@ class BlockSource:
         return Q(pk__in=[])
 
 
-_blocks = BlockSource()
+# At most one: the blocks app registers it in its AppConfig.ready() under the key "blocks"
+# (a second source is refused); without one, nobody is blocked.
+BLOCK_SOURCES = Registry("block source")
+_NO_BLOCKS = BlockSource()
 
 
-def register_block_source(source: BlockSource):
-    global _blocks
-    if type(_blocks) is not BlockSource and _blocks is not source:
-        raise ValueError("a block source is registered already")
-    _blocks = source
+def _source() -> BlockSource:
+    return BLOCK_SOURCES.get("blocks", _NO_BLOCKS)
 
 
 def block_state(customer, now=None):
     """(blocked, blocked_until): until is None while an indefinite block is active."""
-    active = _blocks.ends_of_active(customer, now or timezone.now())
+    active = _source().ends_of_active(customer, now or timezone.now())
     if not active:
         return False, None
     return True, None if None in active else max(active)
@@ -54,7 +56,7 @@ def blocked_until(customers, now=None) -> dict:
     """{customer id: end of their block (None: without end)} for those of ``customers`` (ids)
     that are blocked at ``now``, in one query: for one card, or a page of a list."""
     ends = {}
-    for customer_id, ends_at in _blocks.active_ends(customers, now or timezone.now()):
+    for customer_id, ends_at in _source().active_ends(customers, now or timezone.now()):
         if customer_id in ends and ends[customer_id] is None:
             continue
         ends[customer_id] = (
@@ -84,6 +86,12 @@ def filter_blocked(queryset, blocked: bool, now=None):
     now = now or timezone.now()
     if blocked:
         # Driven from the (small) set of active blocks, not by probing every customer.
-        active = _blocks.blocked_customers(now)
+        active = _source().blocked_customers(now)
         return queryset.none() if active is None else queryset.filter(pk__in=active)
-    return queryset.filter(~_blocks.blocked_q(now))
+    return queryset.filter(~_source().blocked_q(now))
+
+
+def may_log_in(user) -> bool:
+    """The login check customers registers with accounts: the user's customer may log in."""
+    customer = getattr(user, "customer", None)
+    return customer is not None and standing(customer)["can_login"]

@@ -21,10 +21,10 @@ class DepositsConfig(AppConfig):
         from standing.core import overview
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
-        from standing.core.views import SETTINGS_SECTIONS
+        from standing.core.sections import SETTINGS_SECTIONS
         from standing.customers.lifecycle import ON_ENTER
         from standing.customers.models import CustomerStatus
-        from standing.customers.panels import Panel, register
+        from standing.customers.panels import PANELS, Panel
         from standing.payments.services import ON_CREATED, ON_PAID
 
         from . import services
@@ -36,16 +36,15 @@ class DepositsConfig(AppConfig):
         unknown = set(settings.VERIFIED_ACTIONS) - set(ACTIONS)
         if unknown:
             raise ImproperlyConfigured(f"Unknown VERIFIED_ACTIONS: {sorted(unknown)}")
-        if on_verified not in ON_ENTER.setdefault(CustomerStatus.VERIFIED, []):
-            ON_ENTER[CustomerStatus.VERIFIED].append(on_verified)
-        if on_link_paid not in ON_PAID:
-            ON_PAID.append(on_link_paid)
-        if on_link_created not in ON_CREATED:
-            ON_CREATED.append(on_link_created)
+        ON_ENTER.register((CustomerStatus.VERIFIED, on_verified), key="deposits.on_verified")
+        ON_PAID.register(on_link_paid, key="deposits")
+        ON_CREATED.register(on_link_created, key="deposits")
         staff = frozenset({Role.ADMIN, Role.SUPPORT})
-        register(Panel("outcome", "deposits/panel.html", outcome_panel, "main", 12, staff))
-        register(Panel("staff-tasks", "deposits/tasks_panel.html", tasks_panel, "side", 20, staff))
-        register(
+        PANELS.register(Panel("outcome", "deposits/panel.html", outcome_panel, "main", 12, staff))
+        PANELS.register(
+            Panel("staff-tasks", "deposits/tasks_panel.html", tasks_panel, "side", 20, staff)
+        )
+        PANELS.register(
             Panel(
                 "my-deposit",
                 "deposits/portal_offer.html",
@@ -55,7 +54,9 @@ class DepositsConfig(AppConfig):
                 frozenset({"customer"}),
             )
         )
-        SETTINGS_SECTIONS.append("deposits/settings_section.html")
-        NAVIGATION.append((_("Tasks"), "deposits:tasks", {Role.ADMIN, Role.SUPPORT}))
+        SETTINGS_SECTIONS.register("deposits/settings_section.html", key="deposits")
+        NAVIGATION.register(
+            (_("Tasks"), "deposits:tasks", {Role.ADMIN, Role.SUPPORT}), key="deposits:tasks"
+        )
         overview.register(overview.Waiting("tasks", open_tasks, order=40))
-        DEMO_STEPS.append(demo_offers)
+        DEMO_STEPS.register(demo_offers, key="deposits")

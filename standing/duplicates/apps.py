@@ -14,18 +14,18 @@ class DuplicatesConfig(AppConfig):
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
         from standing.customers.models import Customer
-        from standing.customers.panels import Panel, register
+        from standing.customers.panels import PANELS, Panel
 
         from . import panels, services
         from .demo import demo_duplicates
 
         post_save.connect(services.customer_saved, sender=Customer, dispatch_uid="duplicates")
         staff = frozenset({Role.ADMIN, Role.SUPPORT})
-        register(Panel("duplicates", "duplicates/panel.html", panels.context, "main", 5, staff))
-        entry = (_("Duplicates"), "duplicates:list", set(staff))
-        if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
-            NAVIGATION.append(entry)
-        if demo_duplicates not in DEMO_STEPS:
-            DEMO_STEPS.append(demo_duplicates)
+        PANELS.register(
+            Panel("duplicates", "duplicates/panel.html", panels.context, "main", 5, staff)
+        )
+        NAVIGATION.register((_("Duplicates"), "duplicates:list", set(staff)), key="duplicates:list")
+        DEMO_STEPS.register(demo_duplicates, key="duplicates")
+        # The bench registry belongs to the bench (moving out of core); it keeps its own style.
         if "duplicates" not in BENCHES:
             register_bench("duplicates", services.bench_duplicates)

@@ -9,7 +9,7 @@ class LawConfig(AppConfig):
     def ready(self):
         from standing.accounts.models import Role
         from standing.core.context_processors import NAVIGATION
-        from standing.core.views import SETTINGS_SECTIONS
+        from standing.core.sections import SETTINGS_SECTIONS
 
         # Staff and vendor users: the calculator shows nobody's data.
         entry = (
@@ -17,7 +17,5 @@ class LawConfig(AppConfig):
             "law:calculator",
             {Role.ADMIN, Role.SUPPORT, Role.VENDOR},
         )
-        if entry[1] not in [name for _label, name, _roles in NAVIGATION]:
-            NAVIGATION.append(entry)
-        if "law/settings_section.html" not in SETTINGS_SECTIONS:
-            SETTINGS_SECTIONS.append("law/settings_section.html")
+        NAVIGATION.register(entry, key="law:calculator")
+        SETTINGS_SECTIONS.register("law/settings_section.html", key="law")

@@ -27,10 +27,40 @@ class OrdersConfig(AppConfig):
         display.label_values("status", OrderStatus, prefix="order")
         display.label_values("payment_method", PaymentMethod)
         from standing.accounts.models import Role
+        from standing.accounts.scoping import BACK_OFFICE
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
+        from standing.customers.panels import PANELS, Panel
 
-        from . import demo, panels  # noqa: F401  (panels register themselves)
+        from . import demo
+        from .panels import orders_context, payments_context
 
-        NAVIGATION.append((_("Orders"), "orders:list", {Role.ADMIN, Role.SUPPORT, Role.VENDOR}))
-        DEMO_STEPS.append(demo.demo_orders)
+        # Vendor users see these panels too: their content is scoped to the vendor's own orders.
+        PANELS.register(
+            Panel("orders", "orders/panel_orders.html", orders_context, order=20, roles=BACK_OFFICE)
+        )
+        PANELS.register(
+            Panel(
+                "open_payments",
+                "orders/panel_payments.html",
+                payments_context,
+                order=25,
+                roles=BACK_OFFICE,
+            )
+        )
+        # The customer's own page (/me/): their due payments, without links into the back office.
+        PANELS.register(
+            Panel(
+                "my_payments",
+                "orders/portal_payments.html",
+                payments_context,
+                column="portal",
+                order=20,
+                roles=frozenset({"customer"}),
+            )
+        )
+        NAVIGATION.register(
+            (_("Orders"), "orders:list", {Role.ADMIN, Role.SUPPORT, Role.VENDOR}),
+            key="orders:list",
+        )
+        DEMO_STEPS.register(demo.demo_orders, key="orders")

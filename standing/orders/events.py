@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from standing.activity.services import record
 from standing.core.errors import DomainError
 from standing.core.money import format_money, round_money
+from standing.core.registry import Registry
 
 from . import lifecycle
 from .models import EventType, InstallmentState, Order, OrderStatus, PaymentEvent
@@ -41,7 +42,7 @@ FEE_TYPES = {EventType.PAYMENT_FAILED, EventType.CHARGEBACK}
 
 # Called inside the event's transaction after it was applied: fn(order, stored_event, actor).
 # The claims app registers here to open, add to, close or cancel the order's claim.
-AFTER_EVENT: list = []
+AFTER_EVENT = Registry("after payment event hooks")
 
 
 class EventRejected(DomainError):

@@ -14,6 +14,7 @@ from standing.accounts.scoping import SYSTEM, Actor
 from standing.core import lifecycle
 from standing.core.errors import DomainError
 from standing.core.money import format_money
+from standing.core.registry import Registry
 
 from .models import LinkStatus, PaymentLink, WebhookEvent
 from .providers import get_provider
@@ -32,10 +33,10 @@ TRANSITIONS = {
 
 # Called inside the transaction that marks a link paid: fn(link, actor). The deposits app
 # registers here to mark its offer paid and verify the customer.
-ON_PAID: list = []
+ON_PAID = Registry("payment link paid hooks")
 # Called inside the transaction that opens a link (it has its payment URL): fn(link, actor).
 # The deposits app registers here to send the offer email with the link.
-ON_CREATED: list = []
+ON_CREATED = Registry("payment link created hooks")
 # A link a remote provider has not registered after this long is given up (FAILED).
 GIVE_UP_CREATING = timedelta(days=1)
 RETRY_AFTER = timedelta(minutes=2)

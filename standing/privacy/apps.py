@@ -8,23 +8,21 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from standing.accounts.models import Role
-        from standing.customers.panels import Panel, register
+        from standing.core import tick
+        from standing.customers.panels import PANELS, Panel
         from standing.customers.records import check_policies
 
-        # Importing erasure registers its tick job.
-        from . import (
-            erasure,  # noqa: F401
-            panels,
-        )
+        from . import erasure, panels
         from .policies import register_all
 
         register_all()
+        tick.register(erasure.delete_due)
         checks.register(check_policies, "standing")
         staff = frozenset({Role.ADMIN, Role.SUPPORT})
-        register(
+        PANELS.register(
             Panel("card-actions", "privacy/actions_panel.html", panels.actions, "side", 1, staff)
         )
-        register(
+        PANELS.register(
             Panel(
                 "my-data-export",
                 "privacy/portal_export.html",

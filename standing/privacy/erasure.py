@@ -23,7 +23,6 @@ from standing.activity import audit
 from standing.activity.models import ActivityRecord
 from standing.activity.services import record
 from standing.core.errors import DomainError
-from standing.core.tick import register as register_tick
 from standing.customers import records
 from standing.customers.lifecycle import card_action, transition
 from standing.customers.models import Customer, CustomerStatus
@@ -264,6 +263,3 @@ def delete_due(now):
     if deleted or finished:
         return f"erasure: {deleted} retained record(s) deleted, {finished} customer(s) finished"
     return None
-
-
-register_tick(delete_due)

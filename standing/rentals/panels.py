@@ -2,9 +2,7 @@
 
 from django.utils import timezone
 
-from standing.accounts.scoping import BACK_OFFICE, scoped
-from standing.core.views import SETTINGS_SECTIONS
-from standing.customers.panels import Panel, register
+from standing.accounts.scoping import scoped
 from standing.orders.models import ItemKind
 
 from . import services
@@ -39,23 +37,3 @@ def vouchers_context(request, customer, actor):
         "form": VoucherForm(vendors=customer_vendors(customer, actor)),
         "today": timezone.localdate(),
     }
-
-
-# Vendor users see these panels too: their content is scoped to the vendor's own business.
-register(
-    Panel("rentals", "rentals/panel_rentals.html", rentals_context, order=15, roles=BACK_OFFICE)
-)
-register(
-    Panel("damages", "rentals/panel_damages.html", damages_context, order=30, roles=BACK_OFFICE)
-)
-register(
-    Panel(
-        "vouchers",
-        "rentals/panel_vouchers.html",
-        vouchers_context,
-        column="side",
-        order=30,
-        roles=BACK_OFFICE,
-    )
-)
-SETTINGS_SECTIONS.append("rentals/settings_section.html")

@@ -13,8 +13,7 @@ class ScreeningConfig(AppConfig):
         from standing.customers.panels import LIST_ACTIONS
 
         new_customer = (_("New customer"), "screening:new_customer", "person-plus", STAFF)
-        if new_customer not in LIST_ACTIONS:
-            LIST_ACTIONS.append(new_customer)
+        LIST_ACTIONS.register(new_customer, key="screening:new_customer")
         from standing.core import overview
         from standing.customers.api import DENIAL_REASONS
 
@@ -26,8 +25,7 @@ class ScreeningConfig(AppConfig):
                 for f in denial_reasons(customer)
             ]
 
-        if not DENIAL_REASONS:
-            DENIAL_REASONS.append(reasons_for_api)
+        DENIAL_REASONS.register(reasons_for_api, key="screening")
 
         from .views import denied_waiting, review_waiting
 
@@ -42,16 +40,18 @@ class ScreeningConfig(AppConfig):
             }
         )
         from standing.accounts.models import Role
-        from standing.core import context_processors, demo, views
+        from standing.core.context_processors import NAVIGATION
+        from standing.core.demo import DEMO_STEPS
+        from standing.core.sections import SETTINGS_SECTIONS
         from standing.customers.models import Customer
-        from standing.customers.panels import Panel, register
+        from standing.customers.panels import PANELS, Panel
 
         from . import panel
         from .demo import demo_step
         from .signals import customer_saved
 
         post_save.connect(customer_saved, sender=Customer, dispatch_uid="screening_keys")
-        register(
+        PANELS.register(
             Panel(
                 "screening",
                 "screening/panel.html",
@@ -62,7 +62,9 @@ class ScreeningConfig(AppConfig):
             )
         )
         staff = {Role.ADMIN, Role.SUPPORT}
-        context_processors.NAVIGATION.append((_("Denied customers"), "screening:denied", staff))
-        context_processors.NAVIGATION.append((_("Deny list"), "screening:denylist", staff))
-        views.SETTINGS_SECTIONS.append("screening/settings_section.html")
-        demo.DEMO_STEPS.append(demo_step)
+        NAVIGATION.register(
+            (_("Denied customers"), "screening:denied", staff), key="screening:denied"
+        )
+        NAVIGATION.register((_("Deny list"), "screening:denylist", staff), key="screening:denylist")
+        SETTINGS_SECTIONS.register("screening/settings_section.html", key="screening")
+        DEMO_STEPS.register(demo_step, key="screening")

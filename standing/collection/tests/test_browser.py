@@ -40,7 +40,7 @@ def test_vendor_board_filter_download_approve(
     make_claim(vendor=vendor2, number="W-THEIRS", status=S.ON_HOLD, **letters)
 
     log_in(page, live_server.url, "v1", "v1-pw-123")
-    page.click("nav >> text=Inkasso")
+    page.locator("nav").get_by_role("link", name="Inkasso", exact=True).click()
     expect(page.locator("h1")).to_have_text("Anzeige Tafel")
     table = page.locator("#board-table")
     for number in ("W-OPEN", "W-HOLD", "W-ERIKA"):

@@ -44,14 +44,13 @@ def test_vendor_users_go_to_the_customer_list(client, vendor1_user):
 
 
 def test_other_apps_add_sections(client, admin_user):
-    overview.register(
-        overview.Waiting("test-claims", lambda actor: {"title": "Claims", "count": 3, "url": "/"})
+    section = overview.Waiting(
+        "test-claims", lambda actor: {"title": "Claims", "count": 3, "url": "/"}
     )
-    try:
+    with overview.SECTIONS.temporarily(section):
         client.force_login(admin_user)
         assert 'data-section="test-claims"' in client.get("/").content.decode()
-    finally:
-        del overview.SECTIONS["test-claims"]
+    assert overview.SECTIONS.get("test-claims") is None
 
 
 def test_the_overview_is_only_active_on_itself(client, admin_user):

@@ -28,14 +28,14 @@ def test_periodic_tick_is_scheduled_once(db, db_tasks):
 
 def test_tick_command_runs_registered_jobs_at_the_given_moment(db, capsys, monkeypatch):
     seen = []
-    monkeypatch.setattr(tick, "TICK_JOBS", [lambda now: seen.append(now) or "did it"])
-    call_command("tick", "--now", "2026-12-01T09:00:00+01:00")
-    assert seen[0].isoformat() == "2026-12-01T09:00:00+01:00"
-    assert "did it" in capsys.readouterr().out
-    call_command("tick", "--now", "2026-12-01T09:00:00")  # naive: local time
-    assert seen[1].utcoffset() is not None
-    with pytest.raises(CommandError, match="not an ISO"):
-        call_command("tick", "--now", "morgen")
+    with tick.TICK_JOBS.replaced(("job", lambda now: seen.append(now) or "did it")):
+        call_command("tick", "--now", "2026-12-01T09:00:00+01:00")
+        assert seen[0].isoformat() == "2026-12-01T09:00:00+01:00"
+        assert "did it" in capsys.readouterr().out
+        call_command("tick", "--now", "2026-12-01T09:00:00")  # naive: local time
+        assert seen[1].utcoffset() is not None
+        with pytest.raises(CommandError, match="not an ISO"):
+            call_command("tick", "--now", "morgen")
 
 
 def test_a_failing_job_is_reported_and_the_others_still_run(monkeypatch, caplog):
@@ -48,19 +48,18 @@ def test_a_failing_job_is_reported_and_the_others_still_run(monkeypatch, caplog)
         seen.append(now)
         return "worked"
 
-    monkeypatch.setattr(tick, "TICK_JOBS", [broken, works])
-    lines = tick.run_tick()
+    with tick.TICK_JOBS.replaced(("broken", broken), ("works", works)):
+        lines = tick.run_tick()
     assert len(seen) == 1 and lines[-1] == "worked"
     assert "broken failed: RuntimeError: boom" in lines[0]
     assert "broken failed" in caplog.text and "RuntimeError: boom" in caplog.text
 
 
-def test_a_job_is_registered_once(monkeypatch):
-    monkeypatch.setattr(tick, "TICK_JOBS", [])
-
+def test_a_job_is_registered_once():
     def job(now):
         return None
 
-    tick.register(job)
-    with pytest.raises(ValueError, match="registered twice"):
+    with tick.TICK_JOBS.replaced():
         tick.register(job)
+        with pytest.raises(ValueError, match="registered twice"):
+            tick.register(job)

@@ -86,3 +86,20 @@ def test_logins_panel_views(
     customer.refresh_from_db()
     assert customer.user is None
     assert client.post(f"/customers/{customer.number}/login/fly/").status_code == 404
+
+
+def test_login_asks_the_registered_checks_and_denies_without_one(
+    client, customer, support, django_capture_on_commit_callbacks
+):
+    """accounts does not know the standing: customers registers the check in its ready(); with
+    no check registered no customer logs in, and every registered check must agree."""
+    from standing.accounts.backends import CUSTOMER_LOGIN_CHECKS
+
+    _invite(customer, support, django_capture_on_commit_callbacks)
+    access.set_password(customer, support, "Sommer-Regen-42")
+    assert CUSTOMER_LOGIN_CHECKS.ordered_keys() == ["customers.standing"]
+    with CUSTOMER_LOGIN_CHECKS.replaced():
+        assert not client.login(username=customer.number, password="Sommer-Regen-42")
+    with CUSTOMER_LOGIN_CHECKS.temporarily(lambda user: False, key="test"):
+        assert not client.login(username=customer.number, password="Sommer-Regen-42")
+    assert client.login(username=customer.number, password="Sommer-Regen-42")

@@ -48,9 +48,9 @@ def test_on_enter_handlers_run_except_when_taking_over_history(
     from standing.customers import lifecycle
 
     seen = []
-    monkeypatch.setitem(lifecycle.ON_ENTER, S.VERIFIED, [lambda c, a: seen.append(c.number)])
     first, second = customer_factory(), customer_factory()
-    transition(first, S.VERIFIED, support)
-    with lifecycle.taking_over_history():
-        transition(second, S.VERIFIED, support)
+    with lifecycle.ON_ENTER.replaced(("test", (S.VERIFIED, lambda c, a: seen.append(c.number)))):
+        transition(first, S.VERIFIED, support)
+        with lifecycle.taking_over_history():
+            transition(second, S.VERIFIED, support)
     assert seen == [first.number]

@@ -163,13 +163,12 @@ def test_a_claim_being_collected_refuses(rich, support, status, needle):
     assert Customer.objects.get(pk=rich.customer.pk).last_name == "Zwirbelmeier"
 
 
-def test_another_apps_blocker_refuses(customer, support, monkeypatch):
-    monkeypatch.setattr(
-        records,
-        "ERASURE_BLOCKERS",
-        [*records.ERASURE_BLOCKERS, lambda c: "A claim is with the collection agency."],
-    )
-    with pytest.raises(ErasureRefused, match="collection agency"):
+def test_another_apps_blocker_refuses(customer, support):
+    blocker = lambda c: "A claim is with the collection agency."  # noqa: E731
+    with (
+        records.ERASURE_BLOCKERS.temporarily(blocker, key="test"),
+        pytest.raises(ErasureRefused, match="collection agency"),
+    ):
         erasure.erase(customer, support)
     customer.refresh_from_db()
     assert customer.last_name == "Müller"

@@ -1,23 +1,58 @@
-"""Settings ("Einstellungen") for the operator admin: customer groups and their permissions,
-vendors. Later capabilities add their sections (reason lists, cost types, collection)."""
+"""The site-level pages that compose several apps.
+
+* The start page ("Übersicht"): what waits for a person (``core.overview`` sections).
+* The customer's own page: their data, standing and portal panels.
+* Settings ("Einstellungen") for the operator admin: customer groups and their permissions,
+  vendors. Later capabilities add their sections (reason lists, cost types, collection) to
+  ``core.sections.SETTINGS_SECTIONS``.
+"""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from standing.accounts.models import Role
-from standing.accounts.scoping import acting
+from standing.accounts.scoping import Actor, acting
 from standing.core.forms import BootstrapMixin
+from standing.core.overview import sections_for
+from standing.core.sections import SETTINGS_SECTIONS
 from standing.customers.models import CustomerGroup, Grant, Permission
+from standing.customers.panels import panels_for
+from standing.customers.standing import standing
 from standing.vendors.models import Vendor
 
-# Templates of settings sections contributed by other apps (reason lists, cost types, …).
-SETTINGS_SECTIONS: list[str] = []
+
+@login_required
+def home(request):
+    """Customers go to their own page, staff see the overview of what waits, vendor users
+    (for whom nothing waits yet) the customer list."""
+    if request.user.role == Role.CUSTOMER:
+        return redirect("me")
+    actor = Actor.of(request.user)
+    sections = sections_for(actor)
+    if not sections:
+        return redirect("customers:list")
+    return render(request, "core/overview.html", {"sections": sections})
+
+
+@login_required
+def me(request):
+    """The customer's own page: their data and standing, never a screening reason."""
+    customer = getattr(request.user, "customer", None)
+    if request.user.role != Role.CUSTOMER or customer is None:
+        raise Http404
+    panels = panels_for(request, customer, Actor.of(request.user), "portal")
+    return render(
+        request,
+        "accounts/me.html",
+        {"customer": customer, "standing": standing(customer), "panels": panels},
+    )
 
 
 class GroupForm(BootstrapMixin, forms.Form):
@@ -70,7 +105,7 @@ def settings_page(request):
             "new_group": GroupForm(prefix="new", form_id="group-new"),
             "permissions": [p.label for p in Permission],
             "vendors": Vendor.objects.all(),
-            "settings_sections": SETTINGS_SECTIONS,
+            "settings_sections": list(SETTINGS_SECTIONS),
             "defaults": [(Permission(k).label, v) for k, v in settings.DEFAULT_PERMISSIONS.items()],
         },
     )
