@@ -162,7 +162,12 @@ def create_order(
     OrderItem.objects.bulk_create(
         OrderItem(
             order=order,
-            rental_state=RentalState.OUT if item.get("kind") == ItemKind.RENTAL else "",
+            # An object the shop reports as back already (its return date) is returned.
+            rental_state=(
+                (RentalState.RETURNED if item.get("returned_on") else RentalState.OUT)
+                if item.get("kind") == ItemKind.RENTAL
+                else ""
+            ),
             **item,
         )
         for item in items or []

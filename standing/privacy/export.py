@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from standing.customers import records
 from standing.customers.models import Customer
+from standing.customers.services import MASTER_FIELDS
 
 SCHEMA_ID = "standing/customer-v1"
 SCHEMA_VERSION = 1
@@ -29,26 +30,13 @@ CHUNK_ROWS = 500
 FLUSH_BYTES = 64 * 1024
 COPY_BYTES = 256 * 1024
 
-# The customer's own fields in the export; search keys are derived and left out.
+# The customer's own fields in the export: the master data (the group by name, below) and what
+# the row holds besides; search keys are derived and left out.
 CUSTOMER_FIELDS = [
     "number",
     "status",
-    "kind",
-    "first_name",
-    "last_name",
-    "company_name",
-    "birth_date",
-    "email",
-    "phone",
-    "iban",
-    "document_number",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "language",
+    *(name for name in MASTER_FIELDS if name != "group"),
     "permissions",
-    "general_info",
     "created_at",
     "updated_at",
 ]
