@@ -38,8 +38,11 @@ def records(source):
     if path is not None:
         archive = zipfile.ZipFile(path)
     else:
-        with urllib.request.urlopen(ARCHIVE, timeout=300) as answer:  # noqa: S310 (fixed https)
-            archive = zipfile.ZipFile(io.BytesIO(answer.read()))
+        try:
+            with urllib.request.urlopen(ARCHIVE, timeout=120) as answer:  # noqa: S310
+                archive = zipfile.ZipFile(io.BytesIO(answer.read()))
+        except (OSError, zipfile.BadZipFile) as error:
+            raise SystemExit(f"Could not download {ARCHIVE}: {error}") from None
     with archive:
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
             parts = PurePosixPath(info.filename).parts
