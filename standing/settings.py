@@ -171,6 +171,8 @@ MAILERS = {
                 "username": env("EMAIL_HOST_USER"),
                 "password": env("EMAIL_HOST_PASSWORD"),
                 "use_tls": envbool("EMAIL_USE_TLS"),
+                # Well inside the outbox's sending lease (customers/outbox.py, 5 minutes).
+                "timeout": envint("EMAIL_TIMEOUT", 60),
             }
         ),
     }
