@@ -1,9 +1,9 @@
 """Integrity checks of claims (``standing check-data``): states, the order of their dates, one
 letter per level, and amounts that are the order's payments plus the claim's ledger."""
 
-from django.db.models import Count, ExpressionWrapper, F, Q
+from django.db.models import ExpressionWrapper, F, Q
 
-from standing.core.integrity import CENT_TOLERANCE, apart, invalid_choices
+from standing.core.integrity import CENT_TOLERANCE, apart, each_row, invalid_choices, repeated
 
 from .amounts import COST_KINDS, INTEREST_KINDS, MONEY, ledger_expr
 from .models import (
@@ -30,8 +30,7 @@ LETTER_OF = {
 
 
 def _claims(queryset, sentence):
-    for pk, number in queryset.values_list("pk", "order__number")[:50]:
-        yield f"claim {pk} (order {number}) {sentence}"
+    return each_row(queryset, "claim {pk} (order {order__number})", sentence)
 
 
 def states_valid():
@@ -57,14 +56,7 @@ def states_valid():
         claims.exclude(status__in=FINISHED).filter(closed_on__isnull=False),
         "is closed but not finished",
     )
-    unfinished = (
-        claims.exclude(status__in=FINISHED)
-        .values("order__number")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by("order__number")
-    )
-    for row in unfinished[:50]:
+    for row in repeated(claims.exclude(status__in=FINISHED), "order__number"):
         yield f"order {row['order__number']} has {row['n']} unfinished claims"
     yield from invalid_choices(Letter.objects.all(), "email_state", DeliveryState.choices)
 
@@ -103,30 +95,29 @@ def dates_in_order():
 def one_letter_per_level():
     """One letter per claim and level (1 or 2), dated as the claim says it went out, its
     total the sum of its parts."""
-    twice = (
-        Letter.objects.values("claim_id", "level")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by("claim_id", "level")
-    )
-    for row in twice[:50]:
+    for row in repeated(Letter.objects.all(), "claim_id", "level"):
         yield f"claim {row['claim_id']} has {row['n']} letters of level {row['level']}"
     letters = Letter.objects.all()
-    for pk, level in letters.exclude(level__in=[1, 2]).values_list("pk", "level")[:50]:
-        yield f"dunning letter {pk} has the level {level}"
+    yield from each_row(
+        letters.exclude(level__in=[1, 2]), "dunning letter {pk}", "has a level other than 1, 2"
+    )
     misdated = letters.filter(
         Q(level=1) & ~Q(on=F("claim__first_letter_on"))
         | Q(level=1, claim__first_letter_on__isnull=True)
         | Q(level=2) & ~Q(on=F("claim__second_letter_on"))
         | Q(level=2, claim__second_letter_on__isnull=True)
     )
-    for pk, claim_id, level in misdated.values_list("pk", "claim_id", "level")[:50]:
-        yield f"dunning letter {pk} (level {level}) is not dated as claim {claim_id} says"
+    yield from each_row(
+        misdated,
+        "dunning letter {pk} (level {level}, claim {claim_id})",
+        "is not dated as its claim says",
+    )
     wrong = letters.filter(
         apart([(F("total"), F("principal") + F("costs") + F("interest") + F("fees"))])
     )
-    for pk, claim_id in wrong.values_list("pk", "claim_id")[:50]:
-        yield f"dunning letter {pk} of claim {claim_id}: its total is not the sum of its parts"
+    yield from each_row(
+        wrong, "dunning letter {pk} of claim {claim_id}:", "its total is not the sum of its parts"
+    )
 
 
 def amounts_from_the_ledger():
@@ -138,25 +129,12 @@ def amounts_from_the_ledger():
     owed = entries.filter(kind__in=(EntryKind.INTEREST, EntryKind.DUNNING_FEE, EntryKind.FLAT_FEE))
     paid = entries.filter(kind__in=(EntryKind.PAID_COSTS, EntryKind.PAID_INTEREST))
     wrong_sign = owed.filter(amount__lt=0) | paid.filter(amount__gt=0)
-    for pk, claim_id, kind in wrong_sign.values_list("pk", "claim_id", "kind")[:50]:
-        yield f"ledger entry {pk} of claim {claim_id} ({kind}) has the wrong sign"
-    twice = (
-        entries.filter(kind__in=BOOKED_ONCE)
-        .values("claim_id", "kind", "level")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by("claim_id")
+    yield from each_row(
+        wrong_sign, "ledger entry {pk} of claim {claim_id} ({kind})", "has the wrong sign"
     )
-    for row in twice[:50]:
+    for row in repeated(entries.filter(kind__in=BOOKED_ONCE), "claim_id", "kind", "level"):
         yield f"claim {row['claim_id']} has {row['kind']} of level {row['level']} booked twice"
-    flat = (
-        entries.filter(kind=EntryKind.FLAT_FEE)
-        .values("claim_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by("claim_id")
-    )
-    for row in flat[:50]:
+    for row in repeated(entries.filter(kind=EntryKind.FLAT_FEE), "claim_id"):
         yield f"claim {row['claim_id']} has the flat fee booked {row['n']} times"
     overpaid = (
         Claim.objects.annotate(

@@ -162,8 +162,21 @@ def _email(message):
     return email
 
 
-def _ours(message, attempt):
-    return Q(attempt_id=attempt)
+def _fail(message, text, condition) -> bool:
+    """QUEUED → FAILED, if ``condition`` still holds for the row (it is this attempt's, or no
+    attempt holds it)."""
+    try:
+        MESSAGE.transition(
+            message,
+            M.FAILED,
+            None,
+            reason=text,
+            updates={"error": text, "locked_until": None, "attempt_id": None},
+            condition=condition,
+        )
+    except MessageNotQueued:
+        return False
+    return True
 
 
 def deliver(message_id, now=None) -> str:
@@ -181,44 +194,32 @@ def deliver(message_id, now=None) -> str:
         log.warning("email %s attempt %s failed: %s", message.pk, attempts, error)
         text = f"{type(error).__name__}: {error}"[:300]
         if attempts >= MAX_ATTEMPTS:
-            try:
-                MESSAGE.transition(
-                    message,
-                    M.FAILED,
-                    None,
-                    reason=text,
-                    updates={"error": text, **done},
-                    condition=_ours(message, attempt),
-                )
-            except MessageNotQueued:
-                return _lost(message, attempt)
-            return "failed"
+            return "failed" if _fail(message, text, Q(attempt_id=attempt)) else _lost(message)
         retried = Message.objects.filter(pk=message.pk, attempt_id=attempt).update(
             error=text,
             next_attempt_at=now + timedelta(minutes=BACKOFF_MINUTES[attempts - 1]),
             **done,
         )
-        return "retry" if retried else _lost(message, attempt)
+        return "retry" if retried else _lost(message)
     try:
         MESSAGE.transition(
             message,
             M.SENT,
             None,
             updates={"sent_at": timezone.now(), "error": "", **done},
-            condition=_ours(message, attempt),
+            condition=Q(attempt_id=attempt),
         )
     except MessageNotQueued:
-        return _lost(message, attempt)
+        return _lost(message)
     return "sent"
 
 
-def _lost(message, attempt):
+def _lost(message):
     """This attempt's lease ran out and another attempt took the row over: its outcome is
     not recorded (the other attempt records its own)."""
     log.warning(
-        "email %s: attempt %s outlived its lease; the row was taken over (Message-ID %s)",
+        "email %s: an attempt outlived its lease; the row was taken over (Message-ID %s)",
         message.pk,
-        attempt,
         message.message_id,
     )
     return "lease lost"
@@ -248,19 +249,7 @@ def sweep(now):
     due = Message.objects.filter(status=M.QUEUED, next_attempt_at__lte=now).filter(_free(now))
     given_up = 0
     for message in due.filter(attempts__gte=MAX_ATTEMPTS).order_by("pk")[:100]:
-        text = "delivery interrupted"
-        try:
-            MESSAGE.transition(
-                message,
-                M.FAILED,
-                None,
-                reason=text,
-                updates={"error": text, "locked_until": None, "attempt_id": None},
-                condition=_free(now) & Q(attempts__gte=MAX_ATTEMPTS),
-            )
-            given_up += 1
-        except MessageNotQueued:
-            continue
+        given_up += _fail(message, "delivery interrupted", _free(now))
     ids = list(
         due.filter(attempts__lt=MAX_ATTEMPTS)
         .order_by("next_attempt_at")

@@ -1,9 +1,9 @@
 """Integrity checks of deposit offers (``standing check-data``)."""
 
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 
 from standing.billing.models import DocumentKind
-from standing.core.integrity import invalid_choices
+from standing.core.integrity import each_row, invalid_choices, repeated
 from standing.payments.models import LinkStatus
 
 from .models import BillingStep, DepositOffer, OfferStatus
@@ -12,8 +12,7 @@ O = OfferStatus  # noqa: E741
 
 
 def _offers(queryset, sentence):
-    for pk, number in queryset.values_list("pk", "customer__number")[:50]:
-        yield f"deposit offer {pk} (customer {number}) {sentence}"
+    return each_row(queryset, "deposit offer {pk} (customer {customer__number})", sentence)
 
 
 def states_valid():
@@ -25,14 +24,7 @@ def states_valid():
 
 def one_open_offer_per_customer():
     """A new offer withdraws the open one: never two open offers for one customer."""
-    twice = (
-        DepositOffer.objects.filter(status=O.OFFERED)
-        .values("customer__number")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by("customer__number")
-    )
-    for row in twice[:50]:
+    for row in repeated(DepositOffer.objects.filter(status=O.OFFERED), "customer__number"):
         yield f"customer {row['customer__number']} has {row['n']} open deposit offers"
 
 

@@ -3,10 +3,10 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from standing.core.integrity import CENT_TOLERANCE, apart, invalid_choices
+from standing.core.integrity import CENT_TOLERANCE, apart, each_row, invalid_choices, repeated
 
 from .models import (
     EventType,
@@ -61,18 +61,13 @@ def events_of_their_vendor():
 
 def events_of_existing_orders():
     orphans = PaymentEvent.objects.exclude(order_id__in=Order.objects.values("pk"))
-    for event_id, order_id in orphans.values_list("event_id", "order_id")[:50]:
-        yield f"payment event {event_id} belongs to the order id {order_id}, which does not exist"
+    yield from each_row(
+        orphans, "payment event {event_id}", "belongs to an order id that does not exist"
+    )
 
 
 def event_ids_unique_per_vendor():
-    twice = (
-        PaymentEvent.objects.values("vendor_id", "event_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by("vendor_id", "event_id")
-    )
-    for row in twice[:50]:
+    for row in repeated(PaymentEvent.objects.all(), "vendor_id", "event_id"):
         yield (
             f"payment event id {row['event_id']} is used {row['n']} times by vendor "
             f"{row['vendor_id']}"
@@ -119,24 +114,21 @@ def paid_as_the_events_say():
             )
 
 
+ORDER = "order {number} (id {pk})"
+
+
 def status_follows_the_payments():
     """Paid when nothing is open, open while something is (a cancelled order stays so); a
     paid order was paid by at least one payment event."""
     paid = Order.objects.filter(status=OrderStatus.PAID)
-    for number, pk in paid.filter(apart([(F("amount"), F("paid_amount"))])).values_list(
-        "number", "pk"
-    )[:50]:
-        yield f"order {number} (id {pk}) is paid but has an open amount"
+    open_amount = apart([(F("amount"), F("paid_amount"))])
+    yield from each_row(paid.filter(open_amount), ORDER, "is paid but has an open amount")
     unpaid = paid.exclude(
         Exists(PaymentEvent.objects.filter(order=OuterRef("pk"), type=EventType.PAYMENT_RECEIVED))
     ).filter(original_amount__gt=0)
-    for number, pk in unpaid.values_list("number", "pk")[:50]:
-        yield f"order {number} (id {pk}) is paid without any payment event"
-    settled = Order.objects.filter(status=OrderStatus.OPEN).exclude(
-        apart([(F("amount"), F("paid_amount"))])
-    )
-    for number, pk in settled.values_list("number", "pk")[:50]:
-        yield f"order {number} (id {pk}) is open but nothing is open on it"
+    yield from each_row(unpaid, ORDER, "is paid without any payment event")
+    settled = Order.objects.filter(status=OrderStatus.OPEN).exclude(open_amount)
+    yield from each_row(settled, ORDER, "is open but nothing is open on it")
 
 
 CHECKS = [

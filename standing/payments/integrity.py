@@ -1,8 +1,8 @@
 """Integrity checks of payment links and provider webhooks (``standing check-data``)."""
 
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 
-from standing.core.integrity import invalid_choices
+from standing.core.integrity import each_row, invalid_choices, repeated
 
 from .models import LinkStatus, PaymentLink, WebhookEvent
 
@@ -10,8 +10,7 @@ L = LinkStatus
 
 
 def _links(queryset, sentence):
-    for pk, status in queryset.values_list("pk", "status")[:50]:
-        yield f"payment link {pk} ({status}) {sentence}"
+    return each_row(queryset, "payment link {pk} ({status})", sentence)
 
 
 def states_valid():
@@ -46,13 +45,7 @@ def state_and_capture_agree():
 
 
 def webhooks_once():
-    twice = (
-        WebhookEvent.objects.values("provider", "event_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .order_by("provider", "event_id")
-    )
-    for row in twice[:50]:
+    for row in repeated(WebhookEvent.objects.all(), "provider", "event_id"):
         yield f"webhook {row['provider']}:{row['event_id']} was applied {row['n']} times"
 
 

@@ -5,15 +5,14 @@ this app's (``rentals.services.ITEM``): out until taken back, once, with the ret
 
 from django.db.models import F, Q
 
-from standing.core.integrity import invalid_choices
+from standing.core.integrity import each_row, invalid_choices
 from standing.orders.models import ItemKind, OrderItem, RentalState
 
 from .models import DamageCase, DamageStatus, Voucher
 
 
 def _items(queryset, sentence):
-    for pk, name, number in queryset.values_list("pk", "name", "order__number")[:50]:
-        yield f"order item {pk} ({name}, order {number}) {sentence}"
+    return each_row(queryset, "order item {pk} ({name}, order {order__number})", sentence)
 
 
 def items_valid():
@@ -54,19 +53,20 @@ def returns_dated():
 def damages_and_vouchers_valid():
     damages = DamageCase.objects.all()
     yield from invalid_choices(damages, "status", DamageStatus.choices)
-    for pk in damages.filter(amount__lt=0).values_list("pk", flat=True)[:50]:
-        yield f"damage case {pk} has a negative amount"
+    yield from each_row(damages.filter(amount__lt=0), "damage case {pk}", "has a negative amount")
     foreign = damages.filter(order__isnull=False).exclude(
         vendor_id=F("order__vendor_id"), customer_id=F("order__customer_id")
     )
-    for pk in foreign.values_list("pk", flat=True)[:50]:
-        yield f"damage case {pk} is filed under another vendor or customer than its order"
+    yield from each_row(
+        foreign, "damage case {pk}", "is filed under another vendor or customer than its order"
+    )
     neither = Voucher.objects.exclude(
         Q(value__gt=0, percent__isnull=True)
         | Q(value__isnull=True, percent__gt=0, percent__lte=100)
     )
-    for code in neither.values_list("code", flat=True)[:50]:
-        yield f"voucher {code} has not exactly one of a value and a percentage"
+    yield from each_row(
+        neither, "voucher {code}", "has not exactly one of a value and a percentage"
+    )
 
 
 CHECKS = [items_valid, returns_dated, damages_and_vouchers_valid]

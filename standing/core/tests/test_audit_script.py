@@ -39,14 +39,22 @@ WITHDRAWN = "id: PYSEC-2099-2\nwithdrawn: '2099-01-01T00:00:00Z'\n" + RECORD.spl
 OTHER = RECORD.replace("FakePkg", "unrelated").replace("PYSEC-2099-1", "PYSEC-2099-3")
 
 
+def database(archive):
+    """A zip shaped like GitHub's archive of the advisory database."""
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path, text in (
+            ("fakepkg/PYSEC-2099-1.yaml", RECORD),
+            ("fakepkg/PYSEC-2099-2.yaml", WITHDRAWN),
+            ("unrelated/PYSEC-2099-3.yaml", OTHER),
+        ):
+            zf.writestr(f"advisory-database-main/vulns/{path}", text)
+    return archive
+
+
 @pytest.fixture
 def snapshot(tmp_path):
     """A snapshot made by scripts/advisories.py from a zip shaped like the GitHub archive."""
-    archive = tmp_path / "advisory-database-main.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr("advisory-database-main/vulns/fakepkg/PYSEC-2099-1.yaml", RECORD)
-        zf.writestr("advisory-database-main/vulns/fakepkg/PYSEC-2099-2.yaml", WITHDRAWN)
-        zf.writestr("advisory-database-main/vulns/unrelated/PYSEC-2099-3.yaml", OTHER)
+    archive = database(tmp_path / "advisory-database-main.zip")
     lock = tmp_path / "all.lock"
     lock.write_text("fakepkg==1.0.0\nsafe-pkg==3.0\n")
     out = tmp_path / "advisories.json"
@@ -73,11 +81,7 @@ def test_names_are_canonical():
 
 
 def test_the_snapshot_keeps_the_lock_files_packages_without_withdrawn(tmp_path):
-    archive = tmp_path / "db.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr("x/vulns/fakepkg/PYSEC-2099-1.yaml", RECORD)
-        zf.writestr("x/vulns/fakepkg/PYSEC-2099-2.yaml", WITHDRAWN)
-        zf.writestr("x/vulns/unrelated/PYSEC-2099-3.yaml", OTHER)
+    archive = database(tmp_path / "db.zip")
     lock = tmp_path / "r.lock"
     lock.write_text("FakePkg==1.0\nDjango==6.1.3  # comment\n")
     data = advisories.build(lock, archive)

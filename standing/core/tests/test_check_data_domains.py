@@ -193,7 +193,7 @@ CORRUPTIONS = [
     # payment events and orders
     (
         "event of an order that does not exist",
-        "which does not exist",
+        "belongs to an order id that does not exist",
         lambda d: sql(
             "UPDATE orders_paymentevent SET order_id = 999999 WHERE id = "
             "(SELECT MIN(id) FROM orders_paymentevent)"
