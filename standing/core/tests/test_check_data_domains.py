@@ -325,7 +325,7 @@ CORRUPTIONS = [
     ),
     (
         "a letter dated otherwise than its claim",
-        "is not dated as claim",
+        "is not dated as its claim says",
         lambda d: sql(
             'UPDATE claims_letter SET "on" = "on" + 1 WHERE level = 1'
             if not SQLITE
