@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
+from uuid import UUID
 
 from django.apps import apps
 from django.db import models
@@ -49,7 +50,7 @@ class Evidence:
 
 
 def _json(value):
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | UUID):
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -208,6 +209,7 @@ _TYPES = [
     (models.AutoField, {"type": "integer"}),
     (models.ForeignKey, {"type": "integer"}),
     (models.JSONField, {}),
+    (models.UUIDField, {"type": "string", "format": "uuid"}),
     (models.FileField, {"type": "string", "description": "the file's name; the file is in files/"}),
     (models.CharField, {"type": "string"}),
     (models.TextField, {"type": "string"}),
