@@ -137,6 +137,10 @@ def create_order(
     check_amount(amount)
     if payment_method not in PaymentMethod.values:
         raise ValidationError({"payment_method": [_("Unknown payment method.")]})
+    for item in items or []:
+        start, end = item.get("period_from"), item.get("period_until")
+        if start and end and end < start:
+            raise ValidationError({"period_until": [_("The period ends before it starts.")]})
     rows = build_schedule(amount, plan_kind, due=due, count=count, first_due=first_due)
     order = Order(
         number=number,
