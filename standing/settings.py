@@ -1,5 +1,6 @@
 """Standing's settings: one module, every value from the environment with a safe local default."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -173,6 +174,8 @@ MAILERS = {
                 "username": env("EMAIL_HOST_USER"),
                 "password": env("EMAIL_HOST_PASSWORD"),
                 "use_tls": envbool("EMAIL_USE_TLS"),
+                # Well inside the outbox's sending lease (customers/outbox.py, 5 minutes).
+                "timeout": envint("EMAIL_TIMEOUT", 60),
             }
         ),
     }
@@ -192,6 +195,11 @@ LOGIN_MAX_DELAY = envint("LOGIN_MAX_DELAY", 60)
 LOGIN_LOCK_AFTER = envint("LOGIN_LOCK_AFTER", 10)
 LOGIN_ADDRESS_LOCK_AFTER = envint("LOGIN_ADDRESS_LOCK_AFTER", 50)
 LOGIN_LOCK_MINUTES = envint("LOGIN_LOCK_MINUTES", 15)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma
+# separated; none by default): standing.core.http.client_address().
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(entry, strict=False)) for entry in envlist("TRUSTED_PROXIES")
+]
 # Staff and vendor sessions end sooner than customers' (SESSION_COOKIE_AGE, two weeks).
 STAFF_SESSION_SECONDS = envint("STAFF_SESSION_SECONDS", 8 * 3600)
 

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from standing.core.http import client_address
+
 from . import throttle
 from .models import Role
 
@@ -17,7 +19,7 @@ class ThrottledLoginForm(AuthenticationForm):
 
     def clean(self):
         username = self.data.get("username", "")
-        address = throttle.client_address(self.request)
+        address = client_address(self.request)
         if seconds := throttle.wait_seconds(username, address):
             throttle.refused(username, address, seconds)
             self.throttled = wait_message(seconds)

@@ -30,11 +30,6 @@ def keys(username, address):
     return [f"user:{(username or '').strip().lower()[:150]}", f"ip:{address or 'unknown'}"]
 
 
-def client_address(request):
-    # REMOTE_ADDR only: a forwarded-for header is written by the client and proves nothing.
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
-
-
 def wait_seconds(username, address, now=None) -> int:
     """Seconds until an attempt for ``username`` from ``address`` is checked again (0: now)."""
     now = now or timezone.now()

@@ -8,10 +8,11 @@ imports no app above it. Checks are set-based queries, not loops over every row 
 from decimal import Decimal
 from importlib import import_module, util
 from pathlib import Path
+from string import Formatter
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import DecimalField, ExpressionWrapper, Q
+from django.db.models import Count, DecimalField, ExpressionWrapper, Q
 from django.db.models.lookups import GreaterThan, LessThan
 
 
@@ -54,6 +55,30 @@ def invalid_choices(queryset, field, choices):
     wrong = queryset.exclude(**{f"{field}__in": [value for value, _label in choices]})
     for pk, value in wrong.values_list("pk", field)[:50]:
         yield f"{queryset.model._meta.model_name} {pk} has the invalid {field} {value!r}"
+
+
+# Problems listed per check and kind at the most (the first ones name where to look).
+LISTED = 50
+
+
+def each_row(queryset, naming, sentence):
+    """One problem per row of ``queryset`` (the first ``LISTED``): ``naming``, a format string
+    over the row's fields ("claim {pk} (order {order__number})"), then ``sentence``."""
+    fields = [name for _text, name, _spec, _conv in Formatter().parse(naming) if name]
+    for row in queryset.values(*fields)[:LISTED]:
+        yield f"{naming.format(**row)} {sentence}"
+
+
+def repeated(queryset, *fields):
+    """The ``fields`` values found in more than one row of ``queryset``, each with the number
+    of rows ``n`` (the first ``LISTED``), for uniqueness the database may no longer guard."""
+    return (
+        queryset.order_by()
+        .values(*fields)
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by(*fields)[:LISTED]
+    )
 
 
 # Half a cent: SQLite sums decimals as floating point, so equal amounts may differ far below.

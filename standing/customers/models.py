@@ -220,6 +220,10 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # The attempt holding the lease (claimed before sending): only it may record the outcome.
+    attempt_id = models.UUIDField(null=True, blank=True)
+    # The Message-ID header, the same for every attempt: receivers drop a repeated delivery.
+    message_id = models.CharField(max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,27 +1,40 @@
 """The outbox: every email to a customer is one ``Message`` row, written in the transaction
 that decided to send it; a task sends it after commit, outside any transaction.
 
-- ``enqueue()`` writes the row (QUEUED) and, on commit, enqueues ``deliver_message``.
-- ``deliver()`` takes a short lease on the row (a conditional UPDATE, so two workers never
-  send the same row at once), sends, and moves it through the message lifecycle:
-  QUEUED → SENT, or after ``MAX_ATTEMPTS`` failed attempts QUEUED → FAILED. Between attempts
-  the row stays QUEUED with its error and the time of the next attempt (backoff).
-- ``sweep()`` is a tick job: it re-enqueues rows a crash left QUEUED and rows whose next
-  attempt is due. Delivery is at least once: a crash after the mail server accepted a message
-  but before the row was marked SENT sends it again when the lease has run out.
+- ``enqueue()`` writes the row (QUEUED) with its own ``Message-ID`` header and, on commit,
+  enqueues ``deliver_message``.
+- ``deliver()`` first *claims* the row: one conditional UPDATE gives it to this attempt (a new
+  ``attempt_id``, a lease until ``locked_until``, the attempt counted), so of two workers at
+  once only one sends; a row whose lease is running is "being sent" and nobody else touches
+  it. Then it sends, and records the outcome only if the row is still its own (the same
+  ``attempt_id``): QUEUED → SENT, or after ``MAX_ATTEMPTS`` attempts QUEUED → FAILED; between
+  attempts the row stays QUEUED with its error and the time of the next attempt (backoff).
+- ``sweep()`` is a tick job: it re-enqueues queued rows whose next attempt is due and whose
+  lease has expired (a crash, a lost task), and fails rows that were interrupted
+  ``MAX_ATTEMPTS`` times.
 - Staff may send a FAILED message again (FAILED → QUEUED).
+
+How close to exactly once: SMTP has no transaction with our database, so one window remains.
+A worker that dies (or hangs past the lease) *after* the mail server accepted the message and
+*before* the row is marked SENT leaves a claimed row; when the lease (``LEASE``) has run out
+the sweeper sends it again. That second copy carries the same ``Message-ID`` (stable per row),
+so mail servers and clients that drop duplicates by Message-ID show it once. Nothing else
+sends twice: two workers never hold one row, a late worker whose lease was taken over cannot
+mark the row (its outcome is dropped, and logged), and the SMTP timeout (``EMAIL_TIMEOUT``,
+60 s) is kept well below the lease, so a slow server cannot outlast it.
 
 Messages of a ``kind`` with a renderer (``RENDERERS``) make their subject and body when they
 are sent, so nothing secret (an invitation's password link) is ever stored.
 """
 
 import logging
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +107,7 @@ def enqueue(customer, subject, body="", *, to=None, actor=None, kind="", attachm
         kind=kind,
         sent_by=actor.user if actor else None,
         next_attempt_at=timezone.now() + GRACE,
+        message_id=new_message_id(),
     )
     if attachments:
         message.attachments.set(attachments)
@@ -101,68 +115,114 @@ def enqueue(customer, subject, body="", *, to=None, actor=None, kind="", attachm
     return message
 
 
-def _take(message_id, now):
-    """The lease: only one worker sends a row at a time (a conditional UPDATE)."""
-    free = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
-    return (
-        Message.objects.filter(free, pk=message_id, status=M.QUEUED).update(
-            locked_until=now + LEASE
-        )
-        == 1
-    )
+def new_message_id():
+    """A globally unique ``Message-ID`` in the sender's domain (RFC 5322)."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "standing.invalid"
+    return f"<outbox.{uuid.uuid4().hex}@{domain}>"
+
+
+def message_id_of(message):
+    """The row's stable ``Message-ID``; rows from before it was stored get one once."""
+    if not message.message_id:
+        fresh = new_message_id()
+        Message.objects.filter(pk=message.pk, message_id="").update(message_id=fresh)
+        message.message_id = Message.objects.values_list("message_id", flat=True).get(pk=message.pk)
+    return message.message_id
+
+
+def _free(now):
+    return Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+
+
+def _claim(message_id, attempt, now):
+    """The row for this attempt, or None: one conditional UPDATE, so only one worker sends a
+    row at a time, and the attempt is counted before anything is sent (a crash counts)."""
+    claimed = Message.objects.filter(
+        _free(now), pk=message_id, status=M.QUEUED, attempts__lt=MAX_ATTEMPTS
+    ).update(attempt_id=attempt, locked_until=now + LEASE, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return None
+    return Message.objects.select_related("customer").get(pk=message_id)
 
 
 def _email(message):
     subject, body = message.subject, message.body
     if message.kind:
         subject, body = RENDERERS[message.kind](message)
-    email = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [message.to])
+    email = EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [message.to],
+        headers={"Message-ID": message_id_of(message)},
+    )
     for attachment in message.attachments.all():
         with attachment.file.open("rb") as fh:
             email.attach(attachment.name, fh.read(), attachment.content_type)
     return email
 
 
+def _fail(message, text, condition) -> bool:
+    """QUEUED → FAILED, if ``condition`` still holds for the row (it is this attempt's, or no
+    attempt holds it)."""
+    try:
+        MESSAGE.transition(
+            message,
+            M.FAILED,
+            None,
+            reason=text,
+            updates={"error": text, "locked_until": None, "attempt_id": None},
+            condition=condition,
+        )
+    except MessageNotQueued:
+        return False
+    return True
+
+
 def deliver(message_id, now=None) -> str:
     """Send one queued message (never inside a transaction: the mail server may be slow)."""
     now = now or timezone.now()
-    if not _take(message_id, now):
+    attempt = uuid.uuid4()
+    message = _claim(message_id, attempt, now)
+    if message is None:
         return "not queued or taken"
-    message = Message.objects.select_related("customer").get(pk=message_id)
-    attempts = message.attempts + 1
+    attempts = message.attempts
+    done = {"locked_until": None, "attempt_id": None}
     try:
         _email(message).send()
     except Exception as error:  # any failure of this attempt is recorded on the row
         log.warning("email %s attempt %s failed: %s", message.pk, attempts, error)
         text = f"{type(error).__name__}: {error}"[:300]
         if attempts >= MAX_ATTEMPTS:
-            MESSAGE.transition(
-                message,
-                M.FAILED,
-                None,
-                reason=text,
-                updates={"attempts": attempts, "error": text, "locked_until": None},
-            )
-            return "failed"
-        Message.objects.filter(pk=message.pk).update(
-            attempts=attempts,
+            return "failed" if _fail(message, text, Q(attempt_id=attempt)) else _lost(message)
+        retried = Message.objects.filter(pk=message.pk, attempt_id=attempt).update(
             error=text,
-            locked_until=None,
             next_attempt_at=now + timedelta(minutes=BACKOFF_MINUTES[attempts - 1]),
+            **done,
         )
-        return "retry"
-    MESSAGE.transition(
-        message,
-        M.SENT,
-        None,
-        updates={
-            "attempts": attempts,
-            "sent_at": timezone.now(),
-            "error": "",
-            "locked_until": None,
-        },
-    )
+        return "retry" if retried else _lost(message)
+    try:
+        MESSAGE.transition(
+            message,
+            M.SENT,
+            None,
+            updates={"sent_at": timezone.now(), "error": "", **done},
+            condition=Q(attempt_id=attempt),
+        )
+    except MessageNotQueued:
+        return _lost(message)
     return "sent"
+
+
+def _lost(message):
+    """This attempt's lease ran out and another attempt took the row over: its outcome is
+    not recorded (the other attempt records its own)."""
+    log.warning(
+        "email %s: an attempt outlived its lease; the row was taken over (Message-ID %s)",
+        message.pk,
+        message.message_id,
+    )
+    return "lease lost"
 
 
 def send_again(message, actor):
@@ -182,13 +242,21 @@ def send_again(message, actor):
 
 def sweep(now):
     """Tick job (registered in CustomersConfig.ready): re-enqueue queued messages whose
-    attempt is due (a crash left them, or they wait for their retry)."""
+    attempt is due (a crash left them, or they wait for their retry) and whose lease has run
+    out; rows a crash interrupted ``MAX_ATTEMPTS`` times fail."""
     from .tasks import deliver_message
 
-    due = Message.objects.filter(status=M.QUEUED, next_attempt_at__lte=now).filter(
-        Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+    due = Message.objects.filter(status=M.QUEUED, next_attempt_at__lte=now).filter(_free(now))
+    given_up = 0
+    for message in due.filter(attempts__gte=MAX_ATTEMPTS).order_by("pk")[:100]:
+        given_up += _fail(message, "delivery interrupted", _free(now))
+    ids = list(
+        due.filter(attempts__lt=MAX_ATTEMPTS)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:500]
     )
-    ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:500])
     for pk in ids:
         deliver_message.enqueue(pk)
-    return f"outbox: {len(ids)} email(s) to send" if ids else None
+    parts = [f"{len(ids)} email(s) to send"] if ids else []
+    parts += [f"{given_up} given up"] if given_up else []
+    return f"outbox: {', '.join(parts)}" if parts else None

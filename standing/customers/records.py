@@ -36,6 +36,26 @@ RETAIN = "retain"  # bookkeeping: stays pseudonymised until its retention ends, 
 # year of the record's ``retention_date``.
 RETENTION_YEARS = {"voucher": 8, "books": 10, "letters": 6}
 
+# A customer row without the person: every personal field of the row blanked. A merged-away
+# customer (its tombstone) and an erased one (pseudonymised, ``last_name`` then holds the
+# pseudonym) both keep only their number, status and links; one map for both.
+BLANK_CUSTOMER = {
+    "first_name": "",
+    "last_name": "",
+    "company_name": "",
+    "birth_date": None,
+    "email": "",
+    "phone": "",
+    "iban": "",
+    "document_number": "",
+    "street": "",
+    "postal_code": "",
+    "city": "",
+    "general_info": "",
+    "group": None,
+    "permissions": {},
+}
+
 
 @dataclass(frozen=True)
 class Conflict:

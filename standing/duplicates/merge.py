@@ -28,22 +28,7 @@ KEEP, OTHER = "keep", "other"
 # What staff choose between: the master data and the permissions of the card.
 CHOICE_FIELDS = [*MASTER_FIELDS, "permissions"]
 # What a tombstone holds: its number, status and where it went; nothing personal.
-TOMBSTONE = {
-    "first_name": "",
-    "last_name": "",
-    "company_name": "",
-    "birth_date": None,
-    "email": "",
-    "phone": "",
-    "iban": "",
-    "document_number": "",
-    "street": "",
-    "postal_code": "",
-    "city": "",
-    "general_info": "",
-    "group": None,
-    "permissions": {},
-}
+TOMBSTONE = records.BLANK_CUSTOMER
 
 
 class MergeRefused(DomainError):

@@ -137,6 +137,10 @@ def create_order(
     check_amount(amount)
     if payment_method not in PaymentMethod.values:
         raise ValidationError({"payment_method": [_("Unknown payment method.")]})
+    for item in items or []:
+        start, end = item.get("period_from"), item.get("period_until")
+        if start and end and end < start:
+            raise ValidationError({"period_until": [_("The period ends before it starts.")]})
     rows = build_schedule(amount, plan_kind, due=due, count=count, first_due=first_due)
     order = Order(
         number=number,
@@ -162,7 +166,12 @@ def create_order(
     OrderItem.objects.bulk_create(
         OrderItem(
             order=order,
-            rental_state=RentalState.OUT if item.get("kind") == ItemKind.RENTAL else "",
+            # An object the shop reports as back already (its return date) is returned.
+            rental_state=(
+                (RentalState.RETURNED if item.get("returned_on") else RentalState.OUT)
+                if item.get("kind") == ItemKind.RENTAL
+                else ""
+            ),
             **item,
         )
         for item in items or []

@@ -30,22 +30,9 @@ from standing.customers.models import Customer, CustomerStatus
 from .models import Erasure, RetainedRecord
 
 CHUNK = 1000
-# What stays of the customer row: a pseudonym instead of every personal field.
-PSEUDONYMISED = {
-    "first_name": "",
-    "company_name": "",
-    "birth_date": None,
-    "email": "",
-    "phone": "",
-    "iban": "",
-    "document_number": "",
-    "street": "",
-    "postal_code": "",
-    "city": "",
-    "general_info": "",
-    "group": None,
-    "permissions": {},
-}
+# What stays of the customer row: a pseudonym (set as ``last_name``) instead of every personal
+# field; the same blanking as a merge's tombstone.
+PSEUDONYMISED = records.BLANK_CUSTOMER
 
 
 class ErasureRefused(DomainError):
@@ -175,7 +162,7 @@ def _erase(customer, actor) -> Erasure:
         setattr(customer, name, value)
     customer.last_name = _("erased") + f" {secrets.token_hex(4)}"
     customer.user = None
-    customer.save(update_fields=[*PSEUDONYMISED, "last_name", "user"])
+    customer.save(update_fields=[*PSEUDONYMISED, "user"])
     if user is not None:
         user.delete()
     if customer.status != CustomerStatus.DELETED:

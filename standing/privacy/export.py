@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
+from uuid import UUID
 
 from django.apps import apps
 from django.db import models
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from standing.customers import records
 from standing.customers.models import Customer
+from standing.customers.services import MASTER_FIELDS
 
 SCHEMA_ID = "standing/customer-v1"
 SCHEMA_VERSION = 1
@@ -29,26 +31,13 @@ CHUNK_ROWS = 500
 FLUSH_BYTES = 64 * 1024
 COPY_BYTES = 256 * 1024
 
-# The customer's own fields in the export; search keys are derived and left out.
+# The customer's own fields in the export: the master data (the group by name, below) and what
+# the row holds besides; search keys are derived and left out.
 CUSTOMER_FIELDS = [
     "number",
     "status",
-    "kind",
-    "first_name",
-    "last_name",
-    "company_name",
-    "birth_date",
-    "email",
-    "phone",
-    "iban",
-    "document_number",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "language",
+    *(name for name in MASTER_FIELDS if name != "group"),
     "permissions",
-    "general_info",
     "created_at",
     "updated_at",
 ]
@@ -61,7 +50,7 @@ class Evidence:
 
 
 def _json(value):
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | UUID):
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -220,6 +209,7 @@ _TYPES = [
     (models.AutoField, {"type": "integer"}),
     (models.ForeignKey, {"type": "integer"}),
     (models.JSONField, {}),
+    (models.UUIDField, {"type": "string", "format": "uuid"}),
     (models.FileField, {"type": "string", "description": "the file's name; the file is in files/"}),
     (models.CharField, {"type": "string"}),
     (models.TextField, {"type": "string"}),

@@ -1,6 +1,7 @@
 """The outbox: one row per email, sent by a task after commit, retried with backoff, swept
 by the tick when a crash left it queued, its state on the row (and so on the card)."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -81,8 +82,8 @@ def test_the_sweeper_sends_what_a_crash_left_queued(customer, monkeypatch):
 def test_a_lease_keeps_two_workers_from_sending_one_row(customer):
     message = outbox.enqueue(customer, "Einmal", "x")
     now = timezone.now()
-    assert outbox._take(message.pk, now)
-    assert not outbox._take(message.pk, now)
+    assert outbox._claim(message.pk, uuid.uuid4(), now)
+    assert not outbox._claim(message.pk, uuid.uuid4(), now)
     assert outbox.deliver(message.pk, now=now) == "not queued or taken"
     # A lease a crashed worker left behind runs out.
     assert outbox.deliver(message.pk, now=now + outbox.LEASE + timedelta(seconds=1)) == "sent"
