@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "standing.claims",
     "standing.duplicates",
     "standing.privacy",
+    "standing.bench",
 ]
 
 MIDDLEWARE = [
