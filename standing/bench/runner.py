@@ -115,10 +115,15 @@ def bench_denylist_import(rows, repeat, out):
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
             next(reader)
+            blank = ("",) * len(denylist.KEY_COLUMNS)
             loader.insert(
                 DenyEntry,
-                denylist.COLUMNS[:2] + denylist.COLUMNS[3:] + ["created_at", "updated_at"],
-                ((*r[:2], *r[3:], loader.now, loader.now) for r in reader),
+                [*denylist.COLUMNS, *denylist.KEY_COLUMNS]
+                + ["added_by_label", "source", "created_at", "updated_at"],
+                (
+                    (*r[:2], r[2] or None, *r[3:], *blank, "floor", "", loader.now, loader.now)
+                    for r in reader
+                ),
             )
 
     timed = measure(rolled_back(product), repeat=repeat, warmup=0, unit="s")
@@ -448,8 +453,9 @@ def run(options, out=sys.stdout):
     path = write(result, Path(options.get("results_dir") or RESULTS))
     out.write(f"results written to {path} and {path.with_suffix('.md')}\n")
     if options.get("docs", True):
-        write_docs(Path(options.get("results_dir") or RESULTS), DOCS)
-        out.write(f"{DOCS} rewritten\n")
+        docs = Path(options.get("docs_path") or DOCS)
+        write_docs(Path(options.get("results_dir") or RESULTS), docs)
+        out.write(f"{docs} rewritten\n")
     return result
 
 

@@ -60,6 +60,8 @@ class BulkLoader:
                 default = field.get_default()
             elif field.null:
                 default = None
+            elif isinstance(field, models.CharField | models.TextField):
+                default = ""
             else:
                 default = _MISSING
             plan.append((field.attname, field.column, default, self._converter(field)))
@@ -70,15 +72,11 @@ class BulkLoader:
             return lambda v: None if v is None else json.dumps(v)
         if self.vendor == "postgresql":
             return None
+        # Dates, Decimals and booleans: the sqlite3 adapters Django registers take them as
+        # they are; aware datetimes are stored in UTC without an offset, as Django stores them.
         if isinstance(field, models.DateTimeField):
             ops = connection.ops
             return lambda v: None if v is None else ops.adapt_datetimefield_value(v)
-        if isinstance(field, models.DateField):
-            return lambda v: None if v is None else v.isoformat()
-        if isinstance(field, models.DecimalField):
-            return lambda v: None if v is None else str(v)
-        if isinstance(field, models.BooleanField):
-            return lambda v: None if v is None else int(v)
         return None
 
     def load(self, model, rows, progress=None) -> int:

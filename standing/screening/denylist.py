@@ -188,6 +188,11 @@ KEY_COLUMNS = ["name_key", "email_key", "phone_key", "iban_key", "address_key", 
 PARALLEL_FROM = 4000
 
 
+# Names and streets repeat across a list: their keys are computed once per process.
+_name_key = functools.lru_cache(maxsize=1 << 16)(keys.name_key)
+_address_key = functools.lru_cache(maxsize=1 << 16)(keys.address_key)
+
+
 def normalise(values: dict):
     """``("ok", (cleaned columns…, keys…))`` or ``("error", {column: [messages]})`` of one
     row: ``clean_entry`` and the keys ``DenyEntry.compute_keys`` would give, without parsing
@@ -198,11 +203,11 @@ def normalise(values: dict):
     except ValidationError as error:
         return "error", error.message_dict
     derived = (
-        keys.name_key(cleaned["first_name"], cleaned["last_name"]),
+        _name_key(cleaned["first_name"], cleaned["last_name"]),
         keys.email_key(cleaned["email"]) if cleaned["email"] else "",
         cleaned["phone"],  # E.164 already: phone_key(e164) == e164
         cleaned["iban"],  # compact already: iban_key(compact) == compact
-        keys.address_key(cleaned["street"], cleaned["postal_code"], cleaned["country"])
+        _address_key(cleaned["street"], cleaned["postal_code"], cleaned["country"])
         if cleaned["street"]
         else "",
         keys.document_key(cleaned["document_number"]) if cleaned["document_number"] else "",
