@@ -45,6 +45,7 @@ from standing.customers.models import Customer
 from standing.orders.models import Installment, Order
 from standing.screening import denylist, services
 from standing.screening.models import DenyEntry
+from standing.vendors.models import Vendor
 
 from . import generate
 from .measure import measure, summarize
@@ -148,7 +149,8 @@ def _people(n, seed=5):
     for i in range(n):
         entry = None
         if i % 2 == 0 and highest:
-            entry = DenyEntry.objects.filter(id__gte=rng.randrange(1, highest + 1)).first()
+            start = rng.randrange(1, highest + 1)
+            entry = DenyEntry.objects.filter(id__gte=start).order_by("id").first()
         if entry is not None and entry.birth_date and entry.last_name:
             first, last = (
                 (entry.last_name, entry.first_name)
@@ -331,6 +333,7 @@ def _pages(rng, n=200):
     for _ in range(n):
         c = (
             Customer.objects.filter(id__gte=rng.randrange(1, highest + 1))
+            .order_by("id")
             .values("number", "last_name")
             .first()
         )
@@ -343,7 +346,8 @@ def _pages(rng, n=200):
     return {
         "search": [f"/customers/?q={quote(c['last_name'])}" for c in sample],
         "card": [f"/customers/{c['number']}/" for c in sample],
-        "orders": ["/orders/"] + [f"/orders/?q={quote(c['number'])}" for c in sample[:50]],
+        "orders": ["/orders/", "/orders/?status=open", "/orders/?status=paid"]
+        + [f"/orders/?vendor={v}" for v in Vendor.objects.values_list("pk", flat=True)],
         "claims": [claims + s for s in statuses],
         "standing": [f"/api/v1/customers/{c['number']}/standing" for c in sample],
         "trivial": ["/login/"],
