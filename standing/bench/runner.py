@@ -56,7 +56,8 @@ DOCS = REPO / "docs" / "benchmarks.md"
 
 # (name, unit, target, comparison) of issue 15; "le": value <= target, "ge": value >= target.
 TARGETS = {
-    "denylist_import_s": ("deny-list import of the generated list (median)", "s", 60, "le"),
+    # 60 s for 1,000,000 rows; a smaller import is held to its share (pro rata).
+    "denylist_import_s": ("deny-list import, median", "s", 60, "le"),
     "registration_p95_ms": ("whole registration, p95", "ms", 30, "le"),
     "http_search_p95_ms": ("HTTP customer search, p95 (8 clients)", "ms", 150, "le"),
     "http_card_p95_ms": ("HTTP customer card, p95 (8 clients)", "ms", 150, "le"),
@@ -478,6 +479,10 @@ def targets(figures):
     listed = []
     for key, value in values.items():
         name, unit, target, how = TARGETS[key]
+        if key == "denylist_import_s":
+            rows = figures["denylist_import"]["rows"]
+            name = f"{name}, {rows:,} rows (60 s per 1,000,000 rows, pro rata)"
+            target = round(target * rows / 1_000_000, 3)
         met = None if value is None else (value <= target if how == "le" else value >= target)
         listed.append(
             {
@@ -606,7 +611,7 @@ time.
 def write_docs(directory, docs):
     parts = [INTRO]
     for database, result in sorted(latest(directory).items()):
-        body = summary(result).split("\n", 1)[1]
+        body = summary(result).split("\n", 1)[1].replace("\n## ", "\n### ")
         parts.append(f"\n## {database} — measured {result['measured_at']}\n{body}")
     extra = directory.parent / "NOTES.md"
     if extra.exists():

@@ -54,6 +54,9 @@ def test_run_writes_results_with_targets_and_the_docs(tmp_path, settings):
     for target in result["targets"]:
         assert set(target) >= {"name", "value", "unit", "target", "met"}
         assert target["met"] == (target["value"] <= target["target"])
+    # The import's target is 60 s per 1,000,000 rows, held pro rata for a smaller list.
+    (imported,) = [t for t in result["targets"] if t["key"] == "denylist_import_s"]
+    assert imported["target"] == round(60 * 30 / 1_000_000, 3) and "30 rows" in imported["name"]
     summary = path.with_suffix(".md").read_text()
     assert "whole registration, p95" in summary and "| met |" in summary
     text = docs.read_text()
