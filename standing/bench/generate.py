@@ -521,5 +521,7 @@ def load_denylist(n, seed=1, stderr=None):
     path = Path(settings.VAR_DIR) / "bench" / f"denylist-{seed}-{n}.csv"
     if not path.exists():
         denylist_csv(path, n, seed)
-    importer = denylist.DenyListImport(SYSTEM, rescreen=False, source="bench")
+    importer = denylist.DenyListImport(
+        SYSTEM, rescreen=False, source="bench", processes=denylist.default_processes()
+    )
     return importer.apply(path)

@@ -215,6 +215,10 @@ def normalise(values: dict):
     return "ok", tuple(cleaned[c] for c in COLUMNS) + derived
 
 
+def default_processes():
+    return min(os.cpu_count() or 1, 4)
+
+
 def _normalise_batch(batch):
     from django.utils import translation
 
@@ -226,11 +230,12 @@ def _normalise_batch(batch):
 class DenyListImport(CsvImport):
     """``standing denylist import FILE [--dry-run]``: entries from a CSV file, all or none.
 
-    Built for a million rows: the check pass normalises the rows in worker processes (one per
-    core) and spools the results to a temporary file; the writing pass (one transaction) reads
-    them back instead of normalising again and writes them set-based (COPY on PostgreSQL,
-    executemany on SQLite). Every new entry re-screens the customers it might match (on
-    commit), unless ``rescreen=False`` (the bench's generated list)."""
+    Built for a million rows: the check pass normalises the rows in worker processes
+    (``processes``; the command uses one per core, a web upload none) and spools the results
+    to a temporary file; the writing pass (one transaction) reads them back instead of
+    normalising again and writes them set-based (COPY on PostgreSQL, executemany on SQLite).
+    Every new entry re-screens the customers it might match (on commit), unless
+    ``rescreen=False`` (the bench's generated list)."""
 
     columns = [Column(name) for name in COLUMNS]
 
@@ -242,7 +247,9 @@ class DenyListImport(CsvImport):
         self.actor = actor
         self.rescreen = rescreen
         self.source = source
-        self.processes = processes or min(os.cpu_count() or 1, 4)
+        # Worker processes only where asked (the command line): a web server's threaded
+        # worker does not fork.
+        self.processes = processes or 1
         self.ids = []
         self._pool = None
         self._spool = None
