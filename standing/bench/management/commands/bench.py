@@ -147,7 +147,7 @@ class Command(BaseCommand):
         )
 
     def measure(self, cases, repeat):
-        """{name: {p50_ms, p95_ms, min_ms, max_ms}} of each callable (``bench.measure``);
+        """{name: {p50_ms, p95_ms}} of each callable (``bench.measure``);
         other apps' benchmarks call it through the command they are given."""
         results = {}
         for name, fn in cases.items():
@@ -155,8 +155,6 @@ class Command(BaseCommand):
             results[name] = {
                 "p50_ms": round(timed["median"], 2),
                 "p95_ms": round(timed["p95"], 2),
-                "min_ms": round(timed["min"], 2),
-                "max_ms": round(timed["max"], 2),
             }
             self.stdout.write(
                 f"{name:<30} p50 {results[name]['p50_ms']:>8} ms  "
