@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "standing.collection",
     "standing.duplicates",
     "standing.privacy",
+    "standing.bench",
     # The site-level pages (start page, settings, the customer's page) compose the apps above.
     "standing.site",
 ]

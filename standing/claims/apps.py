@@ -11,7 +11,6 @@ class ClaimsConfig(AppConfig):
         from standing.accounts.models import Role
         from standing.core import overview, tick
         from standing.core.bench import BENCHES
-        from standing.core.bench import register as register_bench
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
         from standing.core.sections import SETTINGS_SECTIONS
@@ -47,9 +46,7 @@ class ClaimsConfig(AppConfig):
             (_("Collection (beta)"), "claims:settings_index", {Role.VENDOR}),
         ):
             NAVIGATION.register((label, name, roles), key=name)
-        # The bench registry belongs to the bench (moving out of core); it keeps its own style.
-        if "claims" not in BENCHES:
-            register_bench("claims", bench_claims)
+        BENCHES.register(bench_claims, key="claims")
         SETTINGS_SECTIONS.register("claims/settings_section.html", key="claims")
         # The settings come before every other step (the demo orders' events open the claims).
         DEMO_STEPS.register(demo_collection_settings, key="claims.settings", order=10)

@@ -10,7 +10,6 @@ class CollectionConfig(AppConfig):
 
         from standing.accounts.models import Role
         from standing.core.bench import BENCHES
-        from standing.core.bench import register as register_bench
         from standing.core.context_processors import NAVIGATION
 
         from .bench import bench_collection
@@ -19,6 +18,4 @@ class CollectionConfig(AppConfig):
             (_("Collection"), "collection:board", {Role.ADMIN, Role.SUPPORT, Role.VENDOR}),
             key="collection:board",
         )
-        # The bench registry belongs to the bench (moving out of core); it keeps its own style.
-        if "collection" not in BENCHES:
-            register_bench("collection", bench_collection)
+        BENCHES.register(bench_collection, key="collection")

@@ -1,11 +1,9 @@
-"""Benchmarks other apps add to ``standing bench``: ``{name: fn(command, options) -> dict}``.
+"""Benchmarks other apps add to ``standing bench``: ``fn(command, options) -> dict`` by name.
 
-Registered in ``AppConfig.ready()``; ``standing bench --only NAME`` runs one, and its figures
-go to the results file under ``NAME/<database vendor>``. Nothing here asserts a time."""
+Registered in ``AppConfig.ready()`` (``BENCHES.register(fn, key=NAME)``); ``standing bench
+--only NAME`` runs one, and its figures go to the results file under ``NAME/<database
+vendor>``. Nothing here asserts a time."""
 
-BENCHES: dict = {}
+from standing.core.registry import Registry
 
-
-def register(name, fn):
-    BENCHES[name] = fn
-    return fn
+BENCHES = Registry("benchmarks")

@@ -10,7 +10,6 @@ class DuplicatesConfig(AppConfig):
     def ready(self):
         from standing.accounts.models import Role
         from standing.core.bench import BENCHES
-        from standing.core.bench import register as register_bench
         from standing.core.context_processors import NAVIGATION
         from standing.core.demo import DEMO_STEPS
         from standing.customers.models import Customer
@@ -26,6 +25,4 @@ class DuplicatesConfig(AppConfig):
         )
         NAVIGATION.register((_("Duplicates"), "duplicates:list", set(staff)), key="duplicates:list")
         DEMO_STEPS.register(demo_duplicates, key="duplicates")
-        # The bench registry belongs to the bench (moving out of core); it keeps its own style.
-        if "duplicates" not in BENCHES:
-            register_bench("duplicates", services.bench_duplicates)
+        BENCHES.register(services.bench_duplicates, key="duplicates")

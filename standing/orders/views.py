@@ -7,7 +7,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from standing.accounts.scoping import BACK_OFFICE, acting, scoped
 from standing.core.errors import DomainError
+from standing.core.pagination import EstimatingPaginator
 from standing.vendors.models import Vendor
 
 from . import events, services
@@ -36,7 +36,7 @@ def order_list_view(request):
         status=params.get("status") if params.get("status") in OrderStatus.values else "",
         overdue_on=today if params.get("overdue") == "1" else None,
     )
-    page = Paginator(qs.order_by("-created_at", "-id"), 25).get_page(params.get("page"))
+    page = EstimatingPaginator(qs.order_by("-created_at", "-id"), 25).get_page(params.get("page"))
     overdue = {
         o.pk: o
         for o in services.overdue_orders(

@@ -17,11 +17,7 @@ ROOT = Path(__file__).resolve().parents[3]
 PACKAGE = ROOT / "standing"
 
 # (importing module prefix, imported module prefix): why it cannot be avoided yet.
-ALLOWED = {
-    ("standing.core.management.commands.bench", "standing.customers"): (
-        "the bench command moves out of core (helper `scale`); it is left as it is until then"
-    ),
-}
+ALLOWED: dict = {}
 
 # Modules directly in the standing package that wire the project together (settings, root URLs,
 # the command line): above every app, imported by none.

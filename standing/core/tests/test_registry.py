@@ -207,15 +207,13 @@ def test_registrations_are_made_in_app_config_ready_only():
         tree = ast.parse(path.read_text())
         for line in _registrations_at_module_level(tree):
             offenders.append(f"{path.relative_to(ROOT)}:{line}")
-    # The bench keeps its own registry until it moves out of core (helper `scale`).
-    offenders = [o for o in offenders if not o.startswith("standing/core/bench.py")]
     assert not offenders, "registrations outside AppConfig.ready():\n" + "\n".join(offenders)
 
 
 def test_every_registry_is_a_registry():
     """The shared places of the apps all use the one registry type."""
     from standing.accounts import backends
-    from standing.core import context_processors, demo, overview, sections, tick
+    from standing.core import bench, context_processors, demo, overview, sections, tick
     from standing.customers import api, lifecycle, panels, records, standing
     from standing.orders import events
     from standing.payments import services
@@ -237,5 +235,6 @@ def test_every_registry_is_a_registry():
         (api, "DENIAL_REASONS"),
         (records, "POLICIES"),
         (records, "ERASURE_BLOCKERS"),
+        (bench, "BENCHES"),
     ]:
         assert isinstance(getattr(module, name), Registry), name

@@ -36,7 +36,8 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"There is no file '{file}'.")
-        report = run_command(self, denylist.DenyListImport(actor), path, dry_run=dry_run)
+        importer = denylist.DenyListImport(actor, processes=denylist.default_processes())
+        report = run_command(self, importer, path, dry_run=dry_run)
         if dry_run:
             self.stdout.write(
                 f"dry run: {report.valid} deny-list entries would be imported from "

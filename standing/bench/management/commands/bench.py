@@ -1,16 +1,22 @@
-"""``standing bench``: measure what staff wait for, on a realistic amount of data.
+"""``standing bench``: generate a realistic amount of data, and measure what staff wait for.
 
-Run it against a scratch database (``DATABASE_URL=… standing bench``): it bulk-loads
-synthetic customers (numbers ``B-…``) until there are ``--customers`` of them, then times the
-customer list and its searches. Figures go to ``var/bench/results.json``; nothing here asserts
-a time: the numbers are for people to compare between commits and databases.
+- ``standing bench generate --customers N [--seed S] [--entries M]``: customers, orders,
+  installment plans, claims in every state, blocks and the deny list, set-based
+  (``standing.bench.generate``);
+- ``standing bench run``: the figures of issue 15 with their floors and targets, written to
+  ``bench/results/`` and ``docs/benchmarks.md`` (``standing.bench.runner``);
+- ``standing bench docs``: rewrite ``docs/benchmarks.md`` from ``bench/results/``;
+- ``standing bench [--customers N]``: the customer list and its searches (synthetic ``B-…``
+  customers, loaded until there are N); ``--only NAME`` runs a benchmark another app registered
+  with ``standing.core.bench.register`` (its figures go to ``var/bench/results.json``).
+
+Run it against a scratch database. Nothing here asserts a time.
 """
 
 import json
 import random
-import statistics
-import time
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -18,6 +24,8 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.utils import timezone
 
+from standing.bench import generate, runner
+from standing.bench.measure import measure
 from standing.core.bench import BENCHES
 from standing.core.pagination import EstimatingPaginator
 from standing.customers.management.commands.demo import FIRST, LAST
@@ -28,10 +36,21 @@ from standing.customers.standing import filter_blocked
 
 
 class Command(BaseCommand):
-    help = "Benchmark the customer list and search; results in var/bench/results.json."
+    help = (
+        "Benchmarks: generate --customers N [--seed S]; run (results in bench/results/); docs; "
+        "or, without an action, the customer list and search (--only NAME: another app's)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--customers", type=int, default=100_000)
+        parser.add_argument(
+            "action", nargs="?", choices=["generate", "run", "docs"], help="see above"
+        )
+        parser.add_argument("--customers", type=int, help="generate: 1,000,000; list: 100,000")
+        parser.add_argument("--seed", type=int, default=1, help="generate: the random seed")
+        parser.add_argument(
+            "--entries", type=int, help="generate: deny-list entries (default: --customers)"
+        )
+        parser.add_argument("--processes", type=int, help="generate: worker processes")
         parser.add_argument("--repeat", type=int, default=20)
         parser.add_argument(
             "-o", "--output", default=str(settings.VAR_DIR / "bench" / "results.json")
@@ -44,8 +63,58 @@ class Command(BaseCommand):
         parser.add_argument("--orders", type=int, default=1_000_000, help="--only claims")
         parser.add_argument("--due", type=int, default=100_000, help="--only claims")
         parser.add_argument("--letters", type=int, default=10_000, help="--only claims")
+        run = parser.add_argument_group("run")
+        run.add_argument("--denylist-rows", type=int, default=1_000_000)
+        run.add_argument("--import-repeat", type=int, default=3)
+        run.add_argument("--probes", type=int, default=100, help="registrations measured")
+        run.add_argument("--http-seconds", type=float, default=5.0, help="per round and page")
+        run.add_argument("--rounds", type=int, default=3)
+        run.add_argument("--clients", type=int, default=8)
+        run.add_argument(
+            "--skip", action="append", choices=["import", "registration", "http"], default=[]
+        )
+        run.add_argument(
+            "--with",
+            action="append",
+            dest="with_",
+            default=[],
+            choices=sorted(BENCHES),
+            help="also run this registered benchmark and keep its figures in the results",
+        )
+        run.add_argument("--results-dir", default=str(runner.RESULTS))
+        run.add_argument("--no-docs", action="store_true", help="leave docs/benchmarks.md")
 
-    def handle(self, customers, repeat, output, **options):
+    def handle(self, action=None, **options):
+        if action == "generate":
+            figures = generate.generate(
+                options["customers"] or 1_000_000,
+                seed=options["seed"],
+                entries=options["entries"],
+                processes=options["processes"],
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
+            self.stdout.write(json.dumps(figures))
+            return
+        if action == "run":
+            runner.run(
+                {
+                    **options,
+                    "with": options["with_"],
+                    "docs": not options["no_docs"],
+                    "command": self,
+                },
+                out=self.stdout,
+            )
+            return
+        if action == "docs":
+            runner.write_docs(Path(options["results_dir"]), runner.DOCS)
+            self.stdout.write(f"{runner.DOCS} rewritten")
+            return
+        self.customer_list(options["customers"] or 100_000, options["repeat"], options)
+
+    def customer_list(self, customers, repeat, options):
+        output = options["output"]
         if options.get("only"):
             name = options["only"]
             figures = BENCHES[name](self, {"repeat": repeat, "customers": customers, **options})
@@ -78,19 +147,14 @@ class Command(BaseCommand):
         )
 
     def measure(self, cases, repeat):
-        """{name: {p50_ms, p95_ms}} of each callable, run ``repeat`` times after a warm-up."""
+        """{name: {p50_ms, p95_ms}} of each callable (``bench.measure``);
+        other apps' benchmarks call it through the command they are given."""
         results = {}
         for name, fn in cases.items():
-            fn()  # warm caches
-            timings = []
-            for _ in range(repeat):
-                start = time.perf_counter()
-                fn()
-                timings.append((time.perf_counter() - start) * 1000)
-            timings.sort()
+            timed = measure(fn, repeat=repeat, warmup=1)
             results[name] = {
-                "p50_ms": round(statistics.median(timings), 2),
-                "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+                "p50_ms": round(timed["median"], 2),
+                "p95_ms": round(timed["p95"], 2),
             }
             self.stdout.write(
                 f"{name:<30} p50 {results[name]['p50_ms']:>8} ms  "
@@ -102,7 +166,6 @@ class Command(BaseCommand):
         have = Customer.objects.filter(number__startswith="B-").count()
         rng = random.Random(have)
         batch, created = [], 0
-        start = time.perf_counter()
         for i in range(have + 1, target + 1):
             first, last = rng.choice(FIRST), rng.choice(LAST) + str(rng.randrange(1000))
             batch.append(
@@ -123,7 +186,7 @@ class Command(BaseCommand):
                 created += self.flush(batch)
         created += self.flush(batch)
         if created:
-            self.stdout.write(f"loaded {created} customers in {time.perf_counter() - start:.1f} s")
+            self.stdout.write(f"loaded {created} synthetic list customers")
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE customers_customer")
@@ -138,8 +201,6 @@ class Command(BaseCommand):
         return n
 
     def write(self, output, data, key="customers"):
-        from pathlib import Path
-
         path = Path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
         existing = json.loads(path.read_text()) if path.exists() else {}
