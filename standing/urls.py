@@ -14,6 +14,7 @@ urlpatterns = [
     path("blocks/", include("standing.blocks.urls")),
     path("interest/", include("standing.law.urls")),
     path("claims/", include("standing.claims.urls")),
+    path("vendors/", include("standing.vendors.urls")),
     path("", include("standing.screening.urls")),
     path("duplicates/", include("standing.duplicates.urls")),
     path("", include("standing.privacy.urls")),

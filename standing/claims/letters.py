@@ -30,6 +30,7 @@ from reportlab.platypus import Flowable, Paragraph
 from standing.accounts.scoping import SYSTEM
 from standing.activity.services import record
 from standing.core import letters as din
+from standing.core.formats import iban_display
 from standing.core.letters import Creditor
 from standing.core.money import format_money
 
@@ -94,27 +95,79 @@ def reference(claim) -> str:
 
 
 def creditor(claim):
-    """Who is owed (the vendor) and who collects, to which account (the operator, on the
-    vendor's behalf: vendors carry no address or bank account in Standing yet — when they do,
-    the letter's ``Creditor`` becomes the vendor's here, and nowhere else)."""
+    """Who is owed and who writes, to which account.
+
+    A vendor with an address and an IBAN (Settings → Vendors) is the creditor itself: the
+    letterhead, the footer, the GiroCode and the signature are the vendor's. Otherwise the
+    operator writes "on behalf of" the vendor, to the operator's account, as before.
+    Returns a dict: ``name`` (the creditor), ``collector`` (who writes and is paid), ``iban``,
+    ``bic``, ``letterhead`` (the ``core.letters.Creditor`` of the page) and ``on_behalf``.
+    """
+    vendor = claim.vendor
+    name = vendor.legal_name or vendor.name
+    if vendor.is_creditor:
+        own = Creditor(
+            name=name,
+            street=vendor.street,
+            postal_code=vendor.postal_code,
+            city=vendor.city if vendor.country in ("", "DE") else f"{vendor.city} ({vendor.country})",
+            email=vendor.email,
+            iban=vendor.iban,
+            bic=vendor.bic,
+        )
+        return {
+            "name": name,
+            "collector": name,
+            "iban": vendor.iban,
+            "bic": vendor.bic,
+            "letterhead": own,
+            "on_behalf": False,
+        }
     operator = Creditor.operator()
     return {
-        "name": claim.vendor.legal_name or claim.vendor.name,
+        "name": name,
         "collector": operator.name,
         "iban": operator.iban,
         "bic": operator.bic,
         "letterhead": operator,
+        "on_behalf": True,
     }
+
+
+def interest_booking(claim, through) -> dict:
+    """The details of the latest interest booking through ``through`` (it holds all pieces),
+    or ``{}``."""
+    entries = getattr(claim, "_prefetched_objects_cache", {}).get("entries")
+    if entries is not None:
+        booked = [e for e in entries if e.kind == EntryKind.INTEREST and e.on <= through]
+        entry = max(booked, key=lambda e: (e.on, e.pk), default=None)
+    else:
+        entry = (
+            claim.entries.filter(kind=EntryKind.INTEREST, on__lte=through)
+            .order_by("-on", "-id")
+            .first()
+        )
+    return (entry.details or {}) if entry else {}
 
 
 def interest_pieces(claim, through):
     """The interest pieces behind the booked interest (the latest booking holds them all)."""
-    entry = (
-        claim.entries.filter(kind=EntryKind.INTEREST, on__lte=through)
-        .order_by("-on", "-id")
-        .first()
-    )
-    return (entry.details.get("pieces") or []) if entry else []
+    return interest_booking(claim, through).get("pieces") or []
+
+
+def provisional_from(booking: dict):
+    """The first day whose base rate was not published when the interest was booked, or
+    ``None`` when the booked interest is final."""
+    if not booking.get("provisional"):
+        return None
+    if booking.get("provisional_from"):
+        return date.fromisoformat(booking["provisional_from"])
+    for piece in booking.get("pieces") or []:
+        if piece.get("provisional"):
+            return date.fromisoformat(piece["from"])
+    from standing.law import services as law
+
+    return law.known_until() + timedelta(days=1)
 
 
 # What a template may use: {name}, {order}, {order_date}, {product}, {creditor}, {since},
@@ -175,12 +228,13 @@ def letter_text(letter, template=None) -> dict:
     item = order.items.first()
     link = claim.offer_link.payment_url if claim.offer_link_id else ""
     money = lambda amount: format_money(amount)  # noqa: E731
+    cred = creditor(claim)
     values = {
         "name": claim.customer.full_name,
         "order": order.number,
         "order_date": date_format(timezone.localtime(order.created_at).date()),
         "product": item.name if item else "—",
-        "creditor": creditor(claim)["name"],
+        "creditor": cred["name"],
         "since": date_format(claim.overdue_since),
         "deadline": date_format(letter.deadline),
         "total": money(letter.total),
@@ -189,8 +243,13 @@ def letter_text(letter, template=None) -> dict:
     amounts = [(_("Open principal"), letter.principal)]
     if letter.costs:
         amounts.append((_("Return debit and chargeback costs"), letter.costs))
+    booking = interest_booking(claim, letter.on)
+    provisional = provisional_from(booking) if letter.interest else None
     if letter.interest:
-        amounts.append((_("Default interest (§ 288 BGB)"), letter.interest))
+        label = _("Default interest (§ 288 BGB)")
+        if provisional:
+            label = _("Default interest (§ 288 BGB), provisional*")
+        amounts.append((label, letter.interest))
     if letter.fees:
         label = _("Flat fee (§ 288 (5) BGB)") if claim.debtor == "business" else _("Dunning fees")
         amounts.append((label, letter.fees))
@@ -203,20 +262,38 @@ def letter_text(letter, template=None) -> dict:
             p["days"],
             f"{number_format(Decimal(p['rate']), 2)} %",
             money(Decimal(p["principal"])),
-            money(Decimal(p["amount"])),
+            money(Decimal(p["amount"])) + ("*" if p.get("provisional") else ""),
         ]
-        for p in interest_pieces(claim, letter.on)
+        for p in booking.get("pieces") or []
     ]
+    note = ""
+    if provisional:
+        note = _(
+            "* Provisional: the base rate from %(day)s has not been published yet; the interest "
+            "for these days is computed at the last published rate and corrected once it is."
+        ) % {"day": date_format(provisional)}
     deadline = _("Please pay the total by %(deadline)s.") % {
         "deadline": date_format(letter.deadline)
     }
     pay = _("Pay online: %(link)s") % {"link": link} if link else ""
-    transfer = _('Or transfer it to %(name)s, IBAN %(iban)s, BIC %(bic)s, reference "%(ref)s".') % {
-        "name": creditor(claim)["collector"],
-        "iban": creditor(claim)["iban"],
-        "bic": creditor(claim)["bic"],
+    account = {
+        "name": cred["collector"],
+        "iban": iban_display(cred["iban"]),
+        "bic": cred["bic"],
         "ref": reference(claim),
     }
+    if cred["bic"]:
+        transfer = _('Or transfer it to %(name)s, IBAN %(iban)s, BIC %(bic)s, reference "%(ref)s".')
+    else:
+        transfer = _('Or transfer it to %(name)s, IBAN %(iban)s, reference "%(ref)s".')
+    transfer %= account
+    if cred["on_behalf"]:
+        signature = _("%(collector)s on behalf of %(creditor)s") % {
+            "collector": cred["collector"],
+            "creditor": cred["name"],
+        }
+    else:
+        signature = cred["name"]
     return {
         "subject": fill(chosen["subject"], values),
         "salutation": _("Dear %(name)s,") % {"name": claim.customer.full_name},
@@ -224,14 +301,16 @@ def letter_text(letter, template=None) -> dict:
         "rows": rows,
         "amounts": amounts,
         "pieces": pieces,
+        "provisional": provisional,
+        "provisional_note": note,
+        "creditor": cred,
         "deadline": deadline,
         "pay": pay,
         "link": link,
         "transfer": transfer,
         "closing": fill(chosen["closing"], values),
         "regards": _("Kind regards"),
-        "signature": _("%(collector)s on behalf of %(creditor)s")
-        % {"collector": creditor(claim)["collector"], "creditor": creditor(claim)["name"]},
+        "signature": signature,
     }
 
 
@@ -240,7 +319,7 @@ def render_letter(letter, template=None) -> bytes:
     claim = letter.claim
     with translation.override(letter.language):
         text = letter_text(letter, template)
-        cred = creditor(claim)
+        cred = text["creditor"]
         body = [
             din.Text(text["salutation"]),
             din.Space(2),
@@ -258,6 +337,8 @@ def render_letter(letter, template=None) -> bytes:
                     align="LLRRRR",
                 ),
             ]
+        if text["provisional_note"]:
+            body += [din.Space(1), din.Text(text["provisional_note"], small=True)]
         pay = " ".join(part for part in (text["deadline"], text["pay"]) if part)
         body += [din.Space(2), din.Text(pay), din.Space(1)]
         codes = []
@@ -375,6 +456,7 @@ def send_email(letter) -> bool:
                     text["salutation"],
                     text["intro"],
                     "\n".join(f"{label}: {value}" for label, value in text["rows"]),
+                    text["provisional_note"],
                     text["deadline"],
                     text["pay"],
                     text["transfer"],

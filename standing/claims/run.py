@@ -421,6 +421,9 @@ def _entries(claim, installments, level, as_of, settings, ledger, rates):
                     "through": as_of.isoformat(),
                     "total": str(total),
                     "provisional": provisional,
+                    "provisional_from": next(
+                        (p.start.isoformat() for p in pieces if p.provisional), None
+                    ),
                     "pieces": pieces_json(pieces),
                 },
             )

@@ -25,10 +25,12 @@ Form B geometry on A4: the address field sits 45 mm from the top and 20 mm from 
 begins below with a 25 mm left margin. Fold marks at 105 and 210 mm, the hole mark at 148.5 mm.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import segno
@@ -40,6 +42,8 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 from reportlab.platypus import Image as RLImage
 from reportlab.platypus import Spacer as RLSpacer
@@ -52,7 +56,24 @@ PAGE_W, PAGE_H = A4
 LEFT, RIGHT = 25 * mm, 20 * mm
 WIDTH = PAGE_W - LEFT - RIGHT
 FOOTER_H = 28 * mm
-FONT, BOLD = "Helvetica", "Helvetica-Bold"
+# DejaVu Sans, embedded (as a subset) in every letter: Helvetica, a standard PDF font, knows
+# only Latin-1, and "Ayşe Łukasz" would print with holes. The TTF files are vendored with their
+# license (standing/core/fonts/), so letters look the same on every machine.
+FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Register the letter fonts with ReportLab, once per process (parsing a TTF costs more
+    than rendering a letter)."""
+    from reportlab.lib.fonts import addMapping
+
+    pdfmetrics.registerFont(TTFont(FONT, str(FONTS_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(FONTS_DIR / "DejaVuSans-Bold.ttf")))
+    for bold, italic, name in ((0, 0, FONT), (1, 0, BOLD), (0, 1, FONT), (1, 1, BOLD)):
+        addMapping(FONT, bold, italic, name)
+
 
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13)
 BODY_BOLD = ParagraphStyle("body_bold", parent=BODY, fontName=BOLD)
@@ -120,9 +141,11 @@ class Text:
 
     text: str
     bold: bool = False
+    small: bool = False  # a note in caption size (e.g. what an asterisk means)
 
     def flowables(self, letter):
-        return [Paragraph(escape(str(self.text)), BODY_BOLD if self.bold else BODY)]
+        style = CAPTION if self.small else BODY_BOLD if self.bold else BODY
+        return [Paragraph(escape(str(self.text)), style)]
 
 
 @dataclass
@@ -177,7 +200,10 @@ class Totals:
 
     def flowables(self, letter):
         data = [[str(label), letter.money(value, self.currency)] for label, value in self.rows]
-        table = RLTable(data, colWidths=[50 * mm, 28 * mm], hAlign="RIGHT")
+        # The label column grows with its longest label (a table does not wrap plain text).
+        longest = max((pdfmetrics.stringWidth(row[0], BOLD, 10) for row in data), default=0)
+        label_width = min(max(50 * mm, longest + 8), WIDTH - 28 * mm)
+        table = RLTable(data, colWidths=[label_width, 28 * mm], hAlign="RIGHT")
         table.setStyle(
             [
                 ("ALIGN", (1, 0), (1, -1), "RIGHT"),
@@ -333,6 +359,7 @@ class Letter:
 
 def render(letter: Letter) -> bytes:
     """The letter as PDF bytes."""
+    register_fonts()
     with translation.override(letter.language):
         return _render(letter)
 
