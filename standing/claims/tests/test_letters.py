@@ -13,6 +13,7 @@ from standing.claims import letters
 from standing.claims import run as dunning
 from standing.claims.models import Claim, DeliveryState, DunningRun, Letter
 from standing.core.letters import page_count
+from standing.core.tests.pdftext import pdf_text
 from standing.payments.models import LinkStatus
 from standing.payments.services import sandbox_pay
 
@@ -34,7 +35,7 @@ def lettered(collection, make_order, event, django_capture_on_commit_callbacks, 
 
 
 def text_of(pdf: bytes) -> str:
-    return pdf.decode("latin-1")
+    return pdf_text(pdf)
 
 
 def test_each_letter_is_rendered_and_emailed_once(lettered):
