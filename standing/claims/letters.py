@@ -110,7 +110,9 @@ def creditor(claim):
             name=name,
             street=vendor.street,
             postal_code=vendor.postal_code,
-            city=vendor.city if vendor.country in ("", "DE") else f"{vendor.city} ({vendor.country})",
+            city=vendor.city
+            if vendor.country in ("", "DE")
+            else f"{vendor.city} ({vendor.country})",
             email=vendor.email,
             iban=vendor.iban,
             bic=vendor.bic,
@@ -271,7 +273,7 @@ def letter_text(letter, template=None) -> dict:
         note = _(
             "* Provisional: the base rate from %(day)s has not been published yet; the interest "
             "for these days is computed at the last published rate and corrected once it is."
-        ) % {"day": date_format(provisional)}
+        ) % {"day": date_format(provisional, "SHORT_DATE_FORMAT")}
     deadline = _("Please pay the total by %(deadline)s.") % {
         "deadline": date_format(letter.deadline)
     }
@@ -333,7 +335,7 @@ def render_letter(letter, template=None) -> bytes:
                 din.Items(
                     [_("From"), _("To"), _("Days"), _("Rate"), _("Principal"), _("Interest")],
                     text["pieces"][:4],
-                    widths_mm=[24, 24, 12, 18, None, 24],
+                    widths_mm=[22, 22, 15, 22, None, 24],
                     align="LLRRRR",
                 ),
             ]

@@ -1,7 +1,6 @@
 """The one letter module: the creditor as a parameter, the DIN 5008 parts, body blocks
 (tables, totals, images, QR codes, the EPC GiroCode) and the page count."""
 
-import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -37,8 +36,6 @@ def letter(**changes):
         **changes,
     }
     return letters.Letter(**values)
-
-
 
 
 def test_the_vendor_is_the_creditor_in_head_window_and_footer(settings):
