@@ -34,6 +34,7 @@ from standing.vendors.models import Vendor
 
 from . import printfile
 from . import run as dunning
+from .letters import batch as letters_batch
 from .letters import render_letter
 from .models import Claim, ClaimKind, ClaimStatus, CollectionSettings, Letter
 
@@ -136,9 +137,14 @@ def _insert_select(vendor) -> int:
 
 
 def _pdfs(vendor, n):
+    """Letters rendered per second the way the letter tasks render them: the claims with
+    what the text needs fetched in a fixed number of queries, the templates read once per
+    batch. The clock includes that loading."""
+    start = time.perf_counter()
     claims = list(
         Claim.objects.filter(vendor=vendor)
         .select_related("order", "customer", "vendor", "offer_link")
+        .prefetch_related("order__items", "entries")
         .order_by("pk")[:n]
     )
     letters = [
@@ -156,8 +162,8 @@ def _pdfs(vendor, n):
         )
         for c in claims
     ]
-    start = time.perf_counter()
-    sizes = [len(render_letter(letter)) for letter in letters]
+    with letters_batch():
+        sizes = [len(render_letter(letter)) for letter in letters]
     seconds = time.perf_counter() - start
     return {
         "pdfs_rendered": len(sizes),

@@ -10,9 +10,10 @@ that lands).
 
 import logging
 import tempfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -23,9 +24,6 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph
 
 from standing.accounts.scoping import SYSTEM
 from standing.activity.services import record
@@ -42,51 +40,6 @@ TASK_CHUNK = 200
 
 
 # --- what the letter says ----------------------------------------------------------------------
-
-
-class _QRRuns(Flowable):
-    """A QR code drawn as one rectangle per horizontal run of dark modules (a fraction of the
-    drawing operations of one square per module: letters render several times faster)."""
-
-    def __init__(self, qr, size):
-        super().__init__()
-        self.qr, self.size = qr, size
-        self.width = self.height = size
-
-    def draw(self):
-        matrix = self.qr.matrix
-        quiet = 4
-        module = self.size / (len(matrix) + 2 * quiet)
-        path = self.canv.beginPath()
-        for r, row in enumerate(matrix):
-            y = self.size - (r + quiet + 1) * module
-            c, n = 0, len(row)
-            while c < n:
-                if row[c]:
-                    start = c
-                    while c < n and row[c]:
-                        c += 1
-                    path.rect((start + quiet) * module, y, (c - start) * module, module)
-                else:
-                    c += 1
-        self.canv.setFillColor(colors.black)
-        self.canv.drawPath(path, stroke=0, fill=1)
-
-
-class QRCode(din.QRCode):
-    """The letter module's QR code with a fixed mask (any of the eight is valid; searching
-    the best one costs more than the whole page) and run-length drawing."""
-
-    def code(self):
-        import segno
-
-        return segno.make(self.payload, error=self.error, micro=False, boost_error=False, mask=0)
-
-    def flowables(self, letter):
-        parts = [_QRRuns(self.code(), self.size_mm * mm)]
-        if self.caption:
-            parts.append(Paragraph(escape(self.caption), din.CAPTION))
-        return parts
 
 
 def reference(claim) -> str:
@@ -197,12 +150,33 @@ def default_words(level) -> dict:
     }
 
 
+_TEMPLATES: ContextVar[dict | None] = ContextVar("letter_templates", default=None)
+
+
+@contextmanager
+def batch():
+    """Render many letters: the operator's templates are read once for the batch (not once
+    per letter); an edit takes effect with the next batch."""
+    token = _TEMPLATES.set({})
+    try:
+        yield
+    finally:
+        _TEMPLATES.reset(token)
+
+
 def words(level, language) -> dict:
     """The letter's words: the operator's template for this level and language, or the
     defaults."""
     from .models import LetterTemplate
 
-    found = LetterTemplate.objects.filter(level=level, language=language).first()
+    cache = _TEMPLATES.get()
+    key = (level, language)
+    if cache is not None and key in cache:
+        found = cache[key]
+    else:
+        found = LetterTemplate.objects.filter(level=level, language=language).first()
+        if cache is not None:
+            cache[key] = found
     if found is None:
         return default_words(level)
     return {"subject": found.subject, "intro": found.intro, "closing": found.closing}
@@ -227,7 +201,8 @@ def letter_text(letter, template=None) -> dict:
     preview of an edited template)."""
     claim = letter.claim
     order = claim.order
-    item = order.items.first()
+    # The first item (prefetched for a batch: no query per letter).
+    item = min(order.items.all(), key=lambda i: i.pk, default=None)
     link = claim.offer_link.payment_url if claim.offer_link_id else ""
     money = lambda amount: format_money(amount)  # noqa: E731
     cred = creditor(claim)
@@ -345,12 +320,15 @@ def render_letter(letter, template=None) -> bytes:
         body += [din.Space(2), din.Text(pay), din.Space(1)]
         codes = []
         if text["link"]:
-            codes.append(QRCode(text["link"], size_mm=22, caption=_("Pay online")))
+            codes.append(din.QRCode(text["link"], size_mm=22, caption=_("Pay online"), mask=0))
         codes.append(
-            QRCode(
-                din.epc_payload(cred["letterhead"], letter.total, reference(claim)),
+            din.girocode(
+                cred["letterhead"],
+                letter.total,
+                reference(claim),
                 size_mm=22,
                 caption=_("GiroCode (bank transfer)"),
+                mask=0,
             )
         )
         codes.append(din.Text(text["transfer"]))
@@ -406,8 +384,11 @@ def ensure_offer_link(claim, amount: Decimal):
 
 
 def _letters(ids):
-    return Letter.objects.filter(pk__in=ids).select_related(
-        "claim__order", "claim__customer", "claim__vendor", "claim__offer_link"
+    """The letters with everything their text needs, in a fixed number of queries."""
+    return (
+        Letter.objects.filter(pk__in=ids)
+        .select_related("claim__order", "claim__customer", "claim__vendor", "claim__offer_link")
+        .prefetch_related("claim__order__items", "claim__entries")
     )
 
 
@@ -491,11 +472,12 @@ def send_email(letter) -> bool:
 @task()
 def deliver_letters(letter_ids: list[int]):
     """Render, then email, each letter (idempotent)."""
-    for letter in _letters(letter_ids):
-        make_pdf(letter)
-        letter.refresh_from_db(fields=["pdf", "rendered_at"])
-        if letter.rendered_at is not None:
-            send_email(letter)
+    with batch():
+        for letter in _letters(letter_ids):
+            make_pdf(letter)
+            letter.refresh_from_db(fields=["pdf", "rendered_at"])
+            if letter.rendered_at is not None:
+                send_email(letter)
 
 
 @task()
@@ -507,8 +489,9 @@ def build_print_file(run_id: int):
     letters = list(_letters(run.letters.values_list("pk", flat=True)).order_by("pk"))
     if not letters:
         return
-    for letter in letters:
-        make_pdf(letter)
+    with batch():
+        for letter in letters:
+            make_pdf(letter)
     names = Letter.objects.filter(run=run).order_by("pk").values_list("pdf", flat=True)
     with tempfile.TemporaryFile() as out:
         printfile.merge_into(out, printfile.read_stored(names.iterator(chunk_size=500)))
