@@ -246,3 +246,24 @@ def test_a_vendor_without_bank_account_is_written_for_by_the_operator(lettered):
     assert cred["name"] == "Autovermietung Nord GmbH & Co. KG"
     text = text_of(Letter.objects.get(claim=claim).pdf.read())
     assert "Standing Demo GmbH im Auftrag von Autovermietung Nord GmbH & Co. KG" in text
+
+
+def test_the_print_file_carries_each_font_program_once(lettered):
+    """The letters' embedded font subsets are the same: the merged file writes each once and
+    every page still reads (the later pages refer to the first letter's font)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from standing.claims.printfile import merge_into
+
+    letter = Letter.objects.first()
+    pdf = letter.pdf.read()
+    out = io.BytesIO()
+    assert merge_into(out, [pdf] * 5) == 5
+    merged = out.getvalue()
+    assert merged.count(b"/Length1") == pdf.count(b"/Length1") == 2  # regular and bold
+    assert len(merged) < 2 * len(pdf)
+    reader = PdfReader(io.BytesIO(merged))
+    name = letter.claim.customer.full_name
+    assert all(name in page.extract_text() for page in reader.pages)
