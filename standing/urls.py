@@ -17,6 +17,8 @@ urlpatterns = [
     path("interest/", include("standing.law.urls")),
     path("claims/", include("standing.claims.urls")),
     path("collection/", include("standing.collection.urls")),
+    path("vendors/", include("standing.vendors.urls")),
+    path("me/letters/", include("standing.claims.portal_urls")),
     path("", include("standing.screening.urls")),
     path("duplicates/", include("standing.duplicates.urls")),
     path("", include("standing.privacy.urls")),

@@ -205,6 +205,7 @@ def pieces_json(pieces):
             "rate": str(p.rate),
             "principal": str(p.principal),
             "amount": str(round_money(p.amount)),
+            "provisional": p.provisional,
         }
         for p in pieces
     ]

@@ -21,7 +21,7 @@ class ClaimsConfig(AppConfig):
         from .bench import bench_claims
         from .demo import demo_claims, demo_collection_settings
         from .letters import sweep_unsent
-        from .panels import claims_context
+        from .panels import claims_context, portal_letters_context
         from .run import daily_run
         from .services import on_link_paid, on_payment_event
         from .views import waiting_claims
@@ -36,6 +36,17 @@ class ClaimsConfig(AppConfig):
                 claims_context,
                 order=23,
                 roles=frozenset({Role.ADMIN, Role.SUPPORT, Role.VENDOR}),
+            )
+        )
+        # The customer's own page (/me/): their dunning letters with the PDFs.
+        PANELS.register(
+            Panel(
+                "my_dunning_letters",
+                "claims/portal_letters.html",
+                portal_letters_context,
+                column="portal",
+                order=25,
+                roles=frozenset({Role.CUSTOMER}),
             )
         )
         back_office = {Role.ADMIN, Role.SUPPORT, Role.VENDOR}

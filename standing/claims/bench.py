@@ -34,6 +34,7 @@ from standing.vendors.models import Vendor
 
 from . import printfile
 from . import run as dunning
+from .letters import batch as letters_batch
 from .letters import render_letter
 from .models import Claim, ClaimKind, ClaimStatus, CollectionSettings, Letter
 
@@ -136,9 +137,14 @@ def _insert_select(vendor) -> int:
 
 
 def _pdfs(vendor, n):
+    """Letters rendered per second the way the letter tasks render them: the claims with
+    what the text needs fetched in a fixed number of queries, the templates read once per
+    batch. The clock includes that loading."""
+    start, cpu = time.perf_counter(), time.process_time()
     claims = list(
         Claim.objects.filter(vendor=vendor)
         .select_related("order", "customer", "vendor", "offer_link")
+        .prefetch_related("order__items", "entries")
         .order_by("pk")[:n]
     )
     letters = [
@@ -156,12 +162,15 @@ def _pdfs(vendor, n):
         )
         for c in claims
     ]
-    start = time.perf_counter()
-    sizes = [len(render_letter(letter)) for letter in letters]
+    with letters_batch():
+        sizes = [len(render_letter(letter)) for letter in letters]
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu
     return {
         "pdfs_rendered": len(sizes),
         "pdfs_per_second": round(len(sizes) / seconds, 1) if seconds else None,
+        # CPU time of this process: on a shared machine the wall clock counts other work.
+        "pdfs_per_cpu_second": round(len(sizes) / cpu_seconds, 1) if cpu_seconds else None,
         "pdf_bytes_avg": int(sum(sizes) / len(sizes)) if sizes else 0,
         "target_pdfs_per_second": 200,
     }

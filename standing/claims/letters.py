@@ -10,9 +10,10 @@ that lands).
 
 import logging
 import tempfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
@@ -23,13 +24,11 @@ from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph
 
 from standing.accounts.scoping import SYSTEM
 from standing.activity.services import record
 from standing.core import letters as din
+from standing.core.formats import iban_display
 from standing.core.letters import Creditor
 from standing.core.money import format_money
 
@@ -43,78 +42,87 @@ TASK_CHUNK = 200
 # --- what the letter says ----------------------------------------------------------------------
 
 
-class _QRRuns(Flowable):
-    """A QR code drawn as one rectangle per horizontal run of dark modules (a fraction of the
-    drawing operations of one square per module: letters render several times faster)."""
-
-    def __init__(self, qr, size):
-        super().__init__()
-        self.qr, self.size = qr, size
-        self.width = self.height = size
-
-    def draw(self):
-        matrix = self.qr.matrix
-        quiet = 4
-        module = self.size / (len(matrix) + 2 * quiet)
-        path = self.canv.beginPath()
-        for r, row in enumerate(matrix):
-            y = self.size - (r + quiet + 1) * module
-            c, n = 0, len(row)
-            while c < n:
-                if row[c]:
-                    start = c
-                    while c < n and row[c]:
-                        c += 1
-                    path.rect((start + quiet) * module, y, (c - start) * module, module)
-                else:
-                    c += 1
-        self.canv.setFillColor(colors.black)
-        self.canv.drawPath(path, stroke=0, fill=1)
-
-
-class QRCode(din.QRCode):
-    """The letter module's QR code with a fixed mask (any of the eight is valid; searching
-    the best one costs more than the whole page) and run-length drawing."""
-
-    def code(self):
-        import segno
-
-        return segno.make(self.payload, error=self.error, micro=False, boost_error=False, mask=0)
-
-    def flowables(self, letter):
-        parts = [_QRRuns(self.code(), self.size_mm * mm)]
-        if self.caption:
-            parts.append(Paragraph(escape(self.caption), din.CAPTION))
-        return parts
-
-
 def reference(claim) -> str:
     """The remittance reference on the letter, the transfer and the QR code."""
     return f"F{claim.pk} {claim.order.number}"
 
 
 def creditor(claim):
-    """Who is owed (the vendor) and who collects, to which account (the operator, on the
-    vendor's behalf: vendors carry no address or bank account in Standing yet — when they do,
-    the letter's ``Creditor`` becomes the vendor's here, and nowhere else)."""
+    """Who is owed and who writes, to which account.
+
+    A vendor with an address and an IBAN (Settings → Vendors) is the creditor itself: the
+    letterhead, the footer, the GiroCode and the signature are the vendor's. Otherwise the
+    operator writes "on behalf of" the vendor, to the operator's account, as before.
+    Returns a dict: ``name`` (the creditor), ``collector`` (who writes and is paid), ``iban``,
+    ``bic``, ``letterhead`` (the ``core.letters.Creditor`` of the page) and ``on_behalf``.
+    """
+    vendor = claim.vendor
+    name = vendor.legal_name or vendor.name
+    if vendor.is_creditor:
+        own = Creditor(
+            name=name,
+            street=vendor.street,
+            postal_code=vendor.postal_code,
+            city=vendor.city
+            if vendor.country in ("", "DE")
+            else f"{vendor.city} ({vendor.country})",
+            email=vendor.email,
+            iban=vendor.iban,
+            bic=vendor.bic,
+        )
+        return {
+            "name": name,
+            "collector": name,
+            "iban": vendor.iban,
+            "bic": vendor.bic,
+            "letterhead": own,
+            "on_behalf": False,
+        }
     operator = Creditor.operator()
     return {
-        "name": claim.vendor.legal_name or claim.vendor.name,
+        "name": name,
         "collector": operator.name,
         "iban": operator.iban,
         "bic": operator.bic,
         "letterhead": operator,
+        "on_behalf": True,
     }
+
+
+def interest_booking(claim, through) -> dict:
+    """The details of the latest interest booking through ``through`` (it holds all pieces),
+    or ``{}``."""
+    entries = getattr(claim, "_prefetched_objects_cache", {}).get("entries")
+    if entries is not None:
+        booked = [e for e in entries if e.kind == EntryKind.INTEREST and e.on <= through]
+        entry = max(booked, key=lambda e: (e.on, e.pk), default=None)
+    else:
+        entry = (
+            claim.entries.filter(kind=EntryKind.INTEREST, on__lte=through)
+            .order_by("-on", "-id")
+            .first()
+        )
+    return (entry.details or {}) if entry else {}
 
 
 def interest_pieces(claim, through):
     """The interest pieces behind the booked interest (the latest booking holds them all)."""
-    entry = (
-        claim.entries.filter(kind=EntryKind.INTEREST, on__lte=through)
-        .order_by("-on", "-id")
-        .first()
-    )
-    return (entry.details.get("pieces") or []) if entry else []
+    return interest_booking(claim, through).get("pieces") or []
+
+
+def provisional_from(booking: dict):
+    """The first day whose base rate was not published when the interest was booked, or
+    ``None`` when the booked interest is final."""
+    if not booking.get("provisional"):
+        return None
+    if booking.get("provisional_from"):
+        return date.fromisoformat(booking["provisional_from"])
+    for piece in booking.get("pieces") or []:
+        if piece.get("provisional"):
+            return date.fromisoformat(piece["from"])
+    from standing.law import services as law
+
+    return law.known_until() + timedelta(days=1)
 
 
 # What a template may use: {name}, {order}, {order_date}, {product}, {creditor}, {since},
@@ -142,12 +150,33 @@ def default_words(level) -> dict:
     }
 
 
+_TEMPLATES: ContextVar[dict | None] = ContextVar("letter_templates", default=None)
+
+
+@contextmanager
+def batch():
+    """Render many letters: the operator's templates are read once for the batch (not once
+    per letter); an edit takes effect with the next batch."""
+    token = _TEMPLATES.set({})
+    try:
+        yield
+    finally:
+        _TEMPLATES.reset(token)
+
+
 def words(level, language) -> dict:
     """The letter's words: the operator's template for this level and language, or the
     defaults."""
     from .models import LetterTemplate
 
-    found = LetterTemplate.objects.filter(level=level, language=language).first()
+    cache = _TEMPLATES.get()
+    key = (level, language)
+    if cache is not None and key in cache:
+        found = cache[key]
+    else:
+        found = LetterTemplate.objects.filter(level=level, language=language).first()
+        if cache is not None:
+            cache[key] = found
     if found is None:
         return default_words(level)
     return {"subject": found.subject, "intro": found.intro, "closing": found.closing}
@@ -172,15 +201,17 @@ def letter_text(letter, template=None) -> dict:
     preview of an edited template)."""
     claim = letter.claim
     order = claim.order
-    item = order.items.first()
+    # The first item (prefetched for a batch: no query per letter).
+    item = min(order.items.all(), key=lambda i: i.pk, default=None)
     link = claim.offer_link.payment_url if claim.offer_link_id else ""
     money = lambda amount: format_money(amount)  # noqa: E731
+    cred = creditor(claim)
     values = {
         "name": claim.customer.full_name,
         "order": order.number,
         "order_date": date_format(timezone.localtime(order.created_at).date()),
         "product": item.name if item else "—",
-        "creditor": creditor(claim)["name"],
+        "creditor": cred["name"],
         "since": date_format(claim.overdue_since),
         "deadline": date_format(letter.deadline),
         "total": money(letter.total),
@@ -189,8 +220,13 @@ def letter_text(letter, template=None) -> dict:
     amounts = [(_("Open principal"), letter.principal)]
     if letter.costs:
         amounts.append((_("Return debit and chargeback costs"), letter.costs))
+    booking = interest_booking(claim, letter.on)
+    provisional = provisional_from(booking) if letter.interest else None
     if letter.interest:
-        amounts.append((_("Default interest (§ 288 BGB)"), letter.interest))
+        label = _("Default interest (§ 288 BGB)")
+        if provisional:
+            label = _("Default interest (§ 288 BGB), provisional*")
+        amounts.append((label, letter.interest))
     if letter.fees:
         label = _("Flat fee (§ 288 (5) BGB)") if claim.debtor == "business" else _("Dunning fees")
         amounts.append((label, letter.fees))
@@ -203,20 +239,38 @@ def letter_text(letter, template=None) -> dict:
             p["days"],
             f"{number_format(Decimal(p['rate']), 2)} %",
             money(Decimal(p["principal"])),
-            money(Decimal(p["amount"])),
+            money(Decimal(p["amount"])) + ("*" if p.get("provisional") else ""),
         ]
-        for p in interest_pieces(claim, letter.on)
+        for p in booking.get("pieces") or []
     ]
+    note = ""
+    if provisional:
+        note = _(
+            "* Provisional: the base rate from %(day)s has not been published yet; the interest "
+            "for these days is computed at the last published rate and corrected once it is."
+        ) % {"day": date_format(provisional, "SHORT_DATE_FORMAT")}
     deadline = _("Please pay the total by %(deadline)s.") % {
         "deadline": date_format(letter.deadline)
     }
     pay = _("Pay online: %(link)s") % {"link": link} if link else ""
-    transfer = _('Or transfer it to %(name)s, IBAN %(iban)s, BIC %(bic)s, reference "%(ref)s".') % {
-        "name": creditor(claim)["collector"],
-        "iban": creditor(claim)["iban"],
-        "bic": creditor(claim)["bic"],
+    account = {
+        "name": cred["collector"],
+        "iban": iban_display(cred["iban"]),
+        "bic": cred["bic"],
         "ref": reference(claim),
     }
+    if cred["bic"]:
+        transfer = _('Or transfer it to %(name)s, IBAN %(iban)s, BIC %(bic)s, reference "%(ref)s".')
+    else:
+        transfer = _('Or transfer it to %(name)s, IBAN %(iban)s, reference "%(ref)s".')
+    transfer %= account
+    if cred["on_behalf"]:
+        signature = _("%(collector)s on behalf of %(creditor)s") % {
+            "collector": cred["collector"],
+            "creditor": cred["name"],
+        }
+    else:
+        signature = cred["name"]
     return {
         "subject": fill(chosen["subject"], values),
         "salutation": _("Dear %(name)s,") % {"name": claim.customer.full_name},
@@ -224,14 +278,16 @@ def letter_text(letter, template=None) -> dict:
         "rows": rows,
         "amounts": amounts,
         "pieces": pieces,
+        "provisional": provisional,
+        "provisional_note": note,
+        "creditor": cred,
         "deadline": deadline,
         "pay": pay,
         "link": link,
         "transfer": transfer,
         "closing": fill(chosen["closing"], values),
         "regards": _("Kind regards"),
-        "signature": _("%(collector)s on behalf of %(creditor)s")
-        % {"collector": creditor(claim)["collector"], "creditor": creditor(claim)["name"]},
+        "signature": signature,
     }
 
 
@@ -240,7 +296,7 @@ def render_letter(letter, template=None) -> bytes:
     claim = letter.claim
     with translation.override(letter.language):
         text = letter_text(letter, template)
-        cred = creditor(claim)
+        cred = text["creditor"]
         body = [
             din.Text(text["salutation"]),
             din.Space(2),
@@ -254,20 +310,25 @@ def render_letter(letter, template=None) -> bytes:
                 din.Items(
                     [_("From"), _("To"), _("Days"), _("Rate"), _("Principal"), _("Interest")],
                     text["pieces"][:4],
-                    widths_mm=[24, 24, 12, 18, None, 24],
+                    widths_mm=[22, 22, 15, 22, None, 24],
                     align="LLRRRR",
                 ),
             ]
+        if text["provisional_note"]:
+            body += [din.Space(1), din.Text(text["provisional_note"], small=True)]
         pay = " ".join(part for part in (text["deadline"], text["pay"]) if part)
         body += [din.Space(2), din.Text(pay), din.Space(1)]
         codes = []
         if text["link"]:
-            codes.append(QRCode(text["link"], size_mm=22, caption=_("Pay online")))
+            codes.append(din.QRCode(text["link"], size_mm=22, caption=_("Pay online"), mask=0))
         codes.append(
-            QRCode(
-                din.epc_payload(cred["letterhead"], letter.total, reference(claim)),
+            din.girocode(
+                cred["letterhead"],
+                letter.total,
+                reference(claim),
                 size_mm=22,
                 caption=_("GiroCode (bank transfer)"),
+                mask=0,
             )
         )
         codes.append(din.Text(text["transfer"]))
@@ -323,8 +384,11 @@ def ensure_offer_link(claim, amount: Decimal):
 
 
 def _letters(ids):
-    return Letter.objects.filter(pk__in=ids).select_related(
-        "claim__order", "claim__customer", "claim__vendor", "claim__offer_link"
+    """The letters with everything their text needs, in a fixed number of queries."""
+    return (
+        Letter.objects.filter(pk__in=ids)
+        .select_related("claim__order", "claim__customer", "claim__vendor", "claim__offer_link")
+        .prefetch_related("claim__order__items", "claim__entries")
     )
 
 
@@ -375,6 +439,7 @@ def send_email(letter) -> bool:
                     text["salutation"],
                     text["intro"],
                     "\n".join(f"{label}: {value}" for label, value in text["rows"]),
+                    text["provisional_note"],
                     text["deadline"],
                     text["pay"],
                     text["transfer"],
@@ -407,11 +472,12 @@ def send_email(letter) -> bool:
 @task()
 def deliver_letters(letter_ids: list[int]):
     """Render, then email, each letter (idempotent)."""
-    for letter in _letters(letter_ids):
-        make_pdf(letter)
-        letter.refresh_from_db(fields=["pdf", "rendered_at"])
-        if letter.rendered_at is not None:
-            send_email(letter)
+    with batch():
+        for letter in _letters(letter_ids):
+            make_pdf(letter)
+            letter.refresh_from_db(fields=["pdf", "rendered_at"])
+            if letter.rendered_at is not None:
+                send_email(letter)
 
 
 @task()
@@ -423,8 +489,9 @@ def build_print_file(run_id: int):
     letters = list(_letters(run.letters.values_list("pk", flat=True)).order_by("pk"))
     if not letters:
         return
-    for letter in letters:
-        make_pdf(letter)
+    with batch():
+        for letter in letters:
+            make_pdf(letter)
     names = Letter.objects.filter(run=run).order_by("pk").values_list("pdf", flat=True)
     with tempfile.TemporaryFile() as out:
         printfile.merge_into(out, printfile.read_stored(names.iterator(chunk_size=500)))

@@ -20,3 +20,14 @@ def claims_context(request, customer, actor):
     for claim in claims:
         claim.letter_list = letters.get(claim.pk, [])
     return {"claims": claims, "today": today}
+
+
+def portal_letters_context(request, customer, actor):
+    """The customer's own dunning letters on /me/ (scoped to the customer's login)."""
+    letters = (
+        scoped(Letter.objects.filter(claim__customer=customer), actor)
+        .exclude(pdf="")
+        .select_related("claim__order")
+        .order_by("-on", "-level")
+    )
+    return {"letters": list(letters)}

@@ -7,6 +7,7 @@ files, so 10,000 letters merge in the memory of one. The merged file gets one pa
 (object 1) and one catalog (object 2), written at the end with the xref table.
 """
 
+import hashlib
 import re
 import tempfile
 
@@ -16,6 +17,7 @@ OBJ = re.compile(rb"(\d+)\s+(\d+)\s+obj\b")
 REF = re.compile(rb"(\d+)\s+0\s+R\b")
 LENGTH = re.compile(rb"/Length\s+(\d+)(\s+0\s+R)?")
 ROOT, CATALOG, FIRST = 1, 2, 3
+SHARED_FONTS = 64
 
 
 class PdfMergeError(ValueError):
@@ -79,18 +81,31 @@ def merge_into(out, pdfs) -> int:
         pages = 0
         expected = FIRST  # the next object number the cross-reference table lists
         written = out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        # Embedded font programs that an earlier letter carried already (the letters' font
+        # subsets are mostly the same): written once, referenced by the later letters. At most
+        # SHARED_FONTS are remembered, so memory stays bounded.
+        fonts: dict[bytes, int] = {}
         for data in pdfs:
             objects = list(_objects(data))
             if not objects:
                 raise PdfMergeError("no objects")
             base = expected - min(n for n, _h, _s in objects)
+            same = {}
+            for number, head, stream in objects:
+                if stream is not None and b"/Length1" in head:
+                    digest = hashlib.sha1(head + stream).digest()
+                    if digest in fonts:
+                        same[number] = fonts[digest]
+                    elif len(fonts) < SHARED_FONTS:
+                        fonts[digest] = number + base
 
-            def renumber(match, base=base):
-                return b"%d 0 R" % (int(match.group(1)) + base)
+            def renumber(match, base=base, same=same):
+                number = int(match.group(1))
+                return b"%d 0 R" % same.get(number, number + base)
 
             for number, head, stream in sorted(objects, key=lambda o: o[0]):
                 new = number + base
-                if _skip(head):
+                if _skip(head) or number in same:
                     continue
                 head = REF.sub(renumber, head)
                 if _is_page(head):

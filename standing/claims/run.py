@@ -111,6 +111,31 @@ def _run(as_of, vendor, actor, keep):
     return outcome
 
 
+def _found(queryset, states) -> dict:
+    """The pks of ``queryset`` by status, for the states given: the selecting condition (an
+    anti-join over the orders, the due dates) is evaluated once, not once per state and per
+    chunk of the engine's moves."""
+    found = {}
+    for pk, status in queryset.filter(status__in=states).order_by("pk").values_list("pk", "status"):
+        found.setdefault(status, []).append(pk)
+    return found
+
+
+def _move(pks, frm, to, actor, *, after=None, **options) -> list:
+    """Move the claims ``pks`` (found before) that are still in ``frm``, chunk by chunk, each
+    chunk in its own transaction (with ``after(moved)`` in it); returns the pks moved."""
+    moved = []
+    for start in range(0, len(pks), CHUNK):
+        with transaction.atomic():
+            done = CLAIMS.transition_bulk(
+                Claim.objects.filter(pk__in=pks[start : start + CHUNK]), frm, to, actor, **options
+            )
+            if after is not None and done:
+                after(done)
+        moved += done
+    return moved
+
+
 # --- 1. claims the day brings ---------------------------------------------------------------
 
 
@@ -202,17 +227,24 @@ def _later_same_product(as_of):
 
 def close_reopened(as_of, scope, actor) -> int:
     later = _later_same_product(as_of)
-    claims = Claim.objects.filter(scope).filter(Exists(later))
     reopenable = (S.OPEN, S.DUNNING_1, S.DUNNING_2, S.ON_HOLD)
-    present = set(claims.filter(status__in=reopenable).values_list("status", flat=True))
+    found = _found(Claim.objects.filter(scope).filter(Exists(later)), reopenable)
+    first_later = Subquery(later.order_by("created_at", "pk").values("pk")[:1])
+
+    def link_later_order(moved):
+        found = Claim.objects.filter(pk__in=moved).annotate(new=first_later)
+        rows = [Claim(pk=pk, reopened_order_id=new) for pk, new in found.values_list("pk", "new")]
+        Claim.objects.bulk_update(rows, ["reopened_order"])
+
     total = 0
-    for frm in [state for state in reopenable if state in present]:
-        with transaction.atomic():
-            moved = CLAIMS.transition_bulk(
-                claims,
+    for frm in [state for state in reopenable if state in found]:
+        total += len(
+            _move(
+                found[frm],
                 frm,
                 S.CANCELED,
                 actor,
+                after=link_later_order,
                 reason="reopened",
                 updates={
                     "reopened": True,
@@ -220,17 +252,7 @@ def close_reopened(as_of, scope, actor) -> int:
                     "cancel_reason": _("reopened: the customer ordered the product again"),
                 },
             )
-            first_later = Subquery(later.order_by("created_at", "pk").values("pk")[:1])
-            for start in range(0, len(moved), CHUNK):
-                found = Claim.objects.filter(pk__in=moved[start : start + CHUNK]).annotate(
-                    new=first_later
-                )
-                rows = [
-                    Claim(pk=pk, reopened_order_id=new)
-                    for pk, new in found.values_list("pk", "new")
-                ]
-                Claim.objects.bulk_update(rows, ["reopened_order"])
-        total += len(moved)
+        )
     return total
 
 
@@ -239,21 +261,19 @@ def close_paid(as_of, scope, actor) -> int:
     many claims that still owe), then nothing open in the ledger either."""
     owing = Installment.objects.filter(owed_q(as_of), order=OuterRef("order"))
     candidates = Claim.objects.filter(scope).filter(~Exists(owing), overdue_since__lte=as_of)
-    paid = annotate_amounts(candidates, as_of).filter(open_total__lte=0)
-    present = set(paid.filter(status__in=UNFINISHED_STATES).values_list("status", flat=True))
+    found = _found(annotate_amounts(candidates, as_of).filter(open_total__lte=0), UNFINISHED_STATES)
     total = 0
-    for frm in [state for state in UNFINISHED_STATES if state in present]:
-        with transaction.atomic():
-            total += len(
-                CLAIMS.transition_bulk(
-                    paid,
-                    frm,
-                    S.PAID,
-                    actor,
-                    reason="paid in full",
-                    updates={"closed_on": as_of, "status_before_block": ""},
-                )
+    for frm in [state for state in UNFINISHED_STATES if state in found]:
+        total += len(
+            _move(
+                found[frm],
+                frm,
+                S.PAID,
+                actor,
+                reason="paid in full",
+                updates={"closed_on": as_of, "status_before_block": ""},
             )
+        )
     return total
 
 
@@ -277,52 +297,64 @@ def _letters_and_handover(as_of, settings, actor, record, outcome):
     handover = due.filter(
         second_letter_on__lte=as_of - timedelta(days=settings.handover_after_days)
     )
+    # Each selection is evaluated once; the moves (and the letters booked with them) go chunk
+    # by chunk, each chunk one transaction.
     for level, frm, to, queryset, field_name, key in (
         (1, S.OPEN, S.DUNNING_1, first, "first_letter_on", "letters_1"),
         (2, S.DUNNING_1, S.DUNNING_2, second, "second_letter_on", "letters_2"),
     ):
-        with transaction.atomic():
-            moved = CLAIMS.transition_bulk(
-                queryset, frm, to, actor, reason=f"run {record.pk}", updates={field_name: as_of}
-            )
-            outcome.letters += book(moved, level, as_of, settings, record)
-            outcome.summary[key] += len(moved)
-    incomplete = Q(customer__street="") | Q(customer__postal_code="") | Q(customer__city="")
-    with transaction.atomic():
-        blocked = CLAIMS.transition_bulk(
-            handover.filter(incomplete),
-            S.DUNNING_2,
-            S.BLOCKED,
-            actor,
-            reason="invalid address",
-            updates={"invalid_address": True, "status_before_block": S.DUNNING_2},
-        )
-        outcome.summary["blocked"] += len(blocked)
-    with transaction.atomic():
-        sent = CLAIMS.transition_bulk(
-            handover.filter(auto_handover=True).exclude(incomplete),
-            S.DUNNING_2,
-            S.SENT_FOR_COLLECTION,
-            actor,
-            reason=f"run {record.pk}",
-            updates={"incasso_on": as_of},
-        )
-        book(sent, HANDOVER_LEVEL, as_of, settings, record)
-        outcome.summary["handovers"] += len(sent)
-    with transaction.atomic():
-        held = CLAIMS.transition_bulk(
-            handover.filter(auto_handover=False).exclude(incomplete),
-            S.DUNNING_2,
-            S.ON_HOLD,
-            actor,
-            reason=f"run {record.pk}",
-        )
-        outcome.summary["on_hold"] += len(held)
-        if held and not record.dry_run:
-            from .letters import ask_vendor_approval
+        pks = _found(queryset, [frm]).get(frm, [])
 
-            vendor_id, count = settings.vendor_id, len(held)
-            transaction.on_commit(lambda: ask_vendor_approval(vendor_id, count, as_of))
+        def book_letters(moved, level=level):
+            outcome.letters.extend(book(moved, level, as_of, settings, record))
+
+        moved = _move(
+            pks,
+            frm,
+            to,
+            actor,
+            after=book_letters,
+            reason=f"run {record.pk}",
+            updates={field_name: as_of},
+        )
+        outcome.summary[key] += len(moved)
+    incomplete = Q(customer__street="") | Q(customer__postal_code="") | Q(customer__city="")
+    blocked = _move(
+        _found(handover.filter(incomplete), [S.DUNNING_2]).get(S.DUNNING_2, []),
+        S.DUNNING_2,
+        S.BLOCKED,
+        actor,
+        reason="invalid address",
+        updates={"invalid_address": True, "status_before_block": S.DUNNING_2},
+    )
+    outcome.summary["blocked"] += len(blocked)
+    sent = _move(
+        _found(handover.filter(auto_handover=True).exclude(incomplete), [S.DUNNING_2]).get(
+            S.DUNNING_2, []
+        ),
+        S.DUNNING_2,
+        S.SENT_FOR_COLLECTION,
+        actor,
+        after=lambda moved: book(moved, HANDOVER_LEVEL, as_of, settings, record),
+        reason=f"run {record.pk}",
+        updates={"incasso_on": as_of},
+    )
+    outcome.summary["handovers"] += len(sent)
+    held = _move(
+        _found(handover.filter(auto_handover=False).exclude(incomplete), [S.DUNNING_2]).get(
+            S.DUNNING_2, []
+        ),
+        S.DUNNING_2,
+        S.ON_HOLD,
+        actor,
+        reason=f"run {record.pk}",
+    )
+    outcome.summary["on_hold"] += len(held)
+    if held and not record.dry_run:
+        from .letters import ask_vendor_approval
+
+        vendor_id, count = settings.vendor_id, len(held)
+        transaction.on_commit(lambda: ask_vendor_approval(vendor_id, count, as_of))
 
 
 class _Installment(NamedTuple):
@@ -420,6 +452,9 @@ def _entries(claim, installments, level, as_of, settings, ledger, rates):
                     "through": as_of.isoformat(),
                     "total": str(total),
                     "provisional": provisional,
+                    "provisional_from": next(
+                        (p.start.isoformat() for p in pieces if p.provisional), None
+                    ),
                     "pieces": pieces_json(pieces),
                 },
             )

@@ -483,3 +483,24 @@ def statistics(request):
         "claims/statistics.html",
         {**context, "vendors": vendors, "vendor": vendor},
     )
+
+
+@login_required
+def my_letter(request, letter_id):
+    """A dunning letter of the customer's own, as PDF (/me/; another customer's letter: 404)."""
+    from standing.accounts.models import Role
+    from standing.accounts.scoping import Actor
+
+    customer = getattr(request.user, "customer", None)
+    if request.user.role != Role.CUSTOMER or customer is None:
+        raise Http404
+    actor = Actor.of(request.user)
+    letter = get_scoped(Letter.objects.filter(claim__customer=customer), actor, pk=letter_id)
+    if not letter.pdf:
+        raise Http404("The letter has not been rendered yet.")
+    return FileResponse(
+        letter.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=letter.pdf.name.rsplit("/", 1)[-1],
+    )

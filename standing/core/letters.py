@@ -25,10 +25,13 @@ Form B geometry on A4: the address field sits 45 mm from the top and 20 mm from 
 begins below with a 25 mm left margin. Fold marks at 105 and 210 mm, the hole mark at 148.5 mm.
 """
 
+import functools
 import re
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import segno
@@ -40,6 +43,14 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import (
+    FF_NONSYMBOLIC,
+    FF_SYMBOLIC,
+    SUBSETN,
+    TTFont,
+    makeToUnicodeCMap,
+)
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
 from reportlab.platypus import Image as RLImage
 from reportlab.platypus import Spacer as RLSpacer
@@ -52,7 +63,122 @@ PAGE_W, PAGE_H = A4
 LEFT, RIGHT = 25 * mm, 20 * mm
 WIDTH = PAGE_W - LEFT - RIGHT
 FOOTER_H = 28 * mm
-FONT, BOLD = "Helvetica", "Helvetica-Bold"
+# DejaVu Sans, embedded (as a subset) in every letter: Helvetica, a standard PDF font, knows
+# only Latin-1, and "Ayşe Łukasz" would print with holes. The TTF files are vendored with their
+# license (standing/core/fonts/), so letters look the same on every machine.
+FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+
+
+# Characters every letter's font subset carries, in this order, after ASCII: with them seeded
+# first, the subset of almost every letter is the same, so its TrueType subset is made and
+# compressed once per process (a name with a rarer letter adds it at the end).
+SEED = "äöüÄÖÜß€§·–—„“”‚‘’«»°²³µ×éèêëàáâçñóòôúùûíìîïÁÀÉÈÓÚÇÑ"
+
+
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF value formatted once (a subset's widths array)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def format(self, document):
+        return self.data
+
+
+class _LetterFont(TTFont):
+    """DejaVu Sans with its subsets cached: the embedded font program (made and
+    Flate-compressed) is kept per distinct subset, up to a few hundred of them."""
+
+    CACHE_SIZE = 256
+
+    def __init__(self, name, path):
+        super().__init__(name, path)
+        self._programs = {}
+        face = self.face
+
+        def add_subset_objects(doc, fontname, subset):
+            key = tuple(subset)
+            program = self._programs.get(key)
+            if program is None:
+                raw = face.makeSubset(subset)
+                program = (zlib.compress(raw), len(raw))
+                if len(self._programs) >= self.CACHE_SIZE:
+                    self._programs.clear()
+                self._programs[key] = program
+            stream = pdfdoc.PDFStream(content=program[0])
+            stream.dictionary["Length1"] = program[1]
+            stream.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+            ref = doc.Reference(stream, f"fontFile:{face.filename}({fontname})")
+            descriptor = pdfdoc.PDFDictionary(
+                {
+                    "Type": "/FontDescriptor",
+                    "Ascent": face.ascent,
+                    "CapHeight": face.capHeight,
+                    "Descent": face.descent,
+                    "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+                    "FontBBox": pdfdoc.PDFArray(face.bbox),
+                    "FontName": pdfdoc.PDFName(fontname),
+                    "ItalicAngle": face.italicAngle,
+                    "StemV": face.stemV,
+                    "FontFile2": ref,
+                    "MissingWidth": face.defaultWidth,
+                }
+            )
+            return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+        face.addSubsetObjects = add_subset_objects
+
+    def addObjects(self, doc):  # noqa: N802  (ReportLab's name)
+        """ReportLab's ``TTFont.addObjects`` with the widths array and the ToUnicode map of a
+        subset formatted and compressed once per distinct subset, not once per letter."""
+        state = self.state.get(doc) or self.state.setdefault(doc, TTFont.State(self._asciiReadable))
+        state.frozen = 1
+        face = self.face
+        for n, subset in enumerate(state.subsets):
+            internal = self.getSubsetInternalName(n, doc)[1:]
+            base = b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+            key = ("objects", base, tuple(subset))
+            parts = self._programs.get(key)
+            if parts is None:
+                widths = pdfdoc.PDFArray([face.getCharWidth(c) for c in subset])
+                cmap = zlib.compress(makeToUnicodeCMap(base, subset).encode("latin-1"))
+                parts = (widths.format(doc), cmap)
+                self._programs[key] = parts
+            font = pdfdoc.PDFTrueTypeFont()
+            font.Name = internal
+            font.BaseFont = base
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = _Formatted(parts[0])
+            cmap = pdfdoc.PDFStream(content=parts[1])
+            cmap.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+            font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
+            font.FontDescriptor = face.addSubsetObjects(doc, base, subset)
+            doc.Reference(font, internal)
+            doc.idToObject["BasicFonts"].dict[internal] = font
+        del self.state[doc]
+
+    def seed(self, doc):
+        """Give the common characters their codes first (see SEED)."""
+        self.splitString(SEED, doc)
+
+
+@functools.cache
+def register_fonts() -> None:
+    """Register the letter fonts with ReportLab, once per process (parsing a TTF costs more
+    than rendering a letter)."""
+    from reportlab import rl_config
+    from reportlab.lib.fonts import addMapping
+
+    # Binary (Flate only) page streams: ASCII85 on top makes them a quarter larger and costs
+    # more time than the rest of the page.
+    rl_config.useA85 = 0
+    pdfmetrics.registerFont(_LetterFont(FONT, str(FONTS_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(_LetterFont(BOLD, str(FONTS_DIR / "DejaVuSans-Bold.ttf")))
+    for bold, italic, name in ((0, 0, FONT), (1, 0, BOLD), (0, 1, FONT), (1, 1, BOLD)):
+        addMapping(FONT, bold, italic, name)
+
 
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13)
 BODY_BOLD = ParagraphStyle("body_bold", parent=BODY, fontName=BOLD)
@@ -120,9 +246,11 @@ class Text:
 
     text: str
     bold: bool = False
+    small: bool = False  # a note in caption size (e.g. what an asterisk means)
 
     def flowables(self, letter):
-        return [Paragraph(escape(str(self.text)), BODY_BOLD if self.bold else BODY)]
+        style = CAPTION if self.small else BODY_BOLD if self.bold else BODY
+        return [Paragraph(escape(str(self.text)), style)]
 
 
 @dataclass
@@ -177,7 +305,10 @@ class Totals:
 
     def flowables(self, letter):
         data = [[str(label), letter.money(value, self.currency)] for label, value in self.rows]
-        table = RLTable(data, colWidths=[50 * mm, 28 * mm], hAlign="RIGHT")
+        # The label column grows with its longest label (a table does not wrap plain text).
+        longest = max((pdfmetrics.stringWidth(row[0], BOLD, 10) for row in data), default=0)
+        label_width = min(max(50 * mm, longest + 8), WIDTH - 28 * mm)
+        table = RLTable(data, colWidths=[label_width, 28 * mm], hAlign="RIGHT")
         table.setStyle(
             [
                 ("ALIGN", (1, 0), (1, -1), "RIGHT"),
@@ -190,7 +321,10 @@ class Totals:
 
 
 class _QRFlowable(Flowable):
-    """A QR code drawn as vector squares (sharp at any print resolution, no image library)."""
+    """A QR code drawn as vector rectangles (sharp at any print resolution, no image library):
+    one rectangle per horizontal run of dark modules, written as PDF operators in module
+    units under one scaling, so a code costs a few hundred short integer operators rather
+    than thousands of formatted floats."""
 
     def __init__(self, qr, size):
         super().__init__()
@@ -200,30 +334,44 @@ class _QRFlowable(Flowable):
     def draw(self):
         matrix = self.qr.matrix
         quiet = 4  # the quiet zone the standard asks for, in modules
-        count = len(matrix) + 2 * quiet
-        module = self.size / count
-        canvas = self.canv
-        canvas.setFillColor(colors.black)
+        module = self.size / (len(matrix) + 2 * quiet)
+        ops = []
         for r, row in enumerate(matrix):
-            for c, dark in enumerate(row):
-                if dark:
-                    x = (c + quiet) * module
-                    y = self.size - (r + quiet + 1) * module
-                    canvas.rect(x, y, module, module, stroke=0, fill=1)
+            c, n = 0, len(row)
+            while c < n:
+                if row[c]:
+                    start = c
+                    while c < n and row[c]:
+                        c += 1
+                    ops.append(f"{start} {r} {c - start} 1 re")
+                else:
+                    c += 1
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(colors.black)
+        # Origin at the top left of the symbol, one unit per module, rows going down.
+        canvas.transform(module, 0, 0, -module, quiet * module, self.size - quiet * module)
+        canvas._code.append("\n".join(ops) + "\nf")
+        canvas.restoreState()
 
 
 @dataclass
 class QRCode:
-    """A QR code of ``payload`` (a URL, an EPC GiroCode …) with an optional caption below."""
+    """A QR code of ``payload`` (a URL, an EPC GiroCode …) with an optional caption below.
+    ``mask``: a fixed mask pattern (0–7; any is valid, and choosing the best of the eight
+    costs more than drawing the page) or ``None`` to let segno choose."""
 
     payload: str | bytes
     size_mm: float = 32
     caption: str = ""
     error: str = "m"
+    mask: int | None = None
 
     def code(self):
         # Error level exactly as asked (the EPC standard prescribes M), never a micro code.
-        return segno.make(self.payload, error=self.error, micro=False, boost_error=False)
+        return segno.make(
+            self.payload, error=self.error, micro=False, boost_error=False, mask=self.mask
+        )
 
     def flowables(self, letter):
         parts = [_QRFlowable(self.code(), self.size_mm * mm)]
@@ -304,10 +452,10 @@ def epc_payload(creditor: Creditor, amount: Decimal, text: str) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def girocode(creditor: Creditor, amount: Decimal, text: str, *, size_mm=32, caption=""):
+def girocode(creditor: Creditor, amount: Decimal, text: str, *, size_mm=32, caption="", mask=None):
     """The EPC QR code ("GiroCode") a banking app reads to prefill a SEPA transfer to
     ``creditor`` of ``amount`` with ``text`` as the remittance information (max. 140)."""
-    return QRCode(epc_payload(creditor, amount, text), size_mm=size_mm, caption=caption)
+    return QRCode(epc_payload(creditor, amount, text), size_mm=size_mm, caption=caption, mask=mask)
 
 
 # --- the letter -----------------------------------------------------------------------------
@@ -333,6 +481,7 @@ class Letter:
 
 def render(letter: Letter) -> bytes:
     """The letter as PDF bytes."""
+    register_fonts()
     with translation.override(letter.language):
         return _render(letter)
 
@@ -350,9 +499,12 @@ def _render(letter):
         pagesize=A4,
         title=letter.subject,
         author=letter.creditor.name,
-        # Uncompressed, so the text stays searchable in the raw file (tests, archive greps).
-        pageCompression=0,
+        # Compressed: the embedded font subset would otherwise make a letter ~80 kB (and the
+        # text is glyph ids either way; read it with a PDF text extractor).
+        pageCompression=1,
         invariant=True,
+        initialFontName=FONT,  # no Helvetica resource either
+        initialFontSize=10,
     )
     doc.addPageTemplates(
         [
@@ -375,6 +527,8 @@ def _render(letter):
 def _draw_first_page(canvas, doc, letter):
     """Everything of page one that is not flowing text."""
     c = letter.creditor
+    for name in (FONT, BOLD):
+        pdfmetrics.getFont(name).seed(canvas._doc)
     canvas.saveState()
     # Letterhead (the 45 mm head of form B).
     canvas.setFont(BOLD, 14)

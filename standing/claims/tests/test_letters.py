@@ -13,6 +13,7 @@ from standing.claims import letters
 from standing.claims import run as dunning
 from standing.claims.models import Claim, DeliveryState, DunningRun, Letter
 from standing.core.letters import page_count
+from standing.core.tests.pdftext import pdf_text
 from standing.payments.models import LinkStatus
 from standing.payments.services import sandbox_pay
 
@@ -34,7 +35,7 @@ def lettered(collection, make_order, event, django_capture_on_commit_callbacks, 
 
 
 def text_of(pdf: bytes) -> str:
-    return pdf.decode("latin-1")
+    return pdf_text(pdf)
 
 
 def test_each_letter_is_rendered_and_emailed_once(lettered):
@@ -174,3 +175,95 @@ def test_the_merged_file_has_a_correct_cross_reference_table(lettered):
         i += 1
     size = int(re.search(rb"/Size (\d+)", data[start:]).group(1))
     assert number == size and checked > len(pdfs) * 3 * 5
+
+
+def test_interest_on_days_without_a_published_base_rate_is_marked_provisional(
+    collection, make_order, event, django_capture_on_commit_callbacks
+):
+    """The shipped base-rate table ends with 2026-H1: interest for days from 2026-07-01 uses
+    the last known rate, and the letter says so next to the figure."""
+    collection(first_letter_after_days=0, auto_handover=True)
+    order = make_order(first_due=date(2026, 6, 1))
+    event(order, "payment_failed", date(2026, 6, 1), installment=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        dunning.run(date(2026, 8, 31))
+    letter = Letter.objects.get(claim__order=order)
+    assert letter.interest > 0
+    text = text_of(letter.pdf.read())
+    assert "Verzugszinsen (§ 288 BGB), vorläufig*" in text, text
+    assert "Basiszinssatz ab 01.07.2026" in text and "noch nicht veröffentlicht" in text
+    # The email says it too.
+    assert "Basiszinssatz ab 01.07.2026" in mail.outbox[-1].body
+
+
+def test_interest_within_the_published_table_is_not_marked(lettered):
+    letter = Letter.objects.filter(claim=lettered[1][0]).get()
+    assert letter.interest > 0
+    text = text_of(letter.pdf.read())
+    assert "Verzugszinsen (§ 288 BGB)" in text and "vorläufig" not in text
+
+
+def test_a_vendor_with_address_and_iban_is_the_creditor(
+    collection, make_order, event, vendor1, django_capture_on_commit_callbacks
+):
+    from standing.vendors import services as vendors
+
+    vendors.save(
+        {
+            "legal_name": "Rad & Tat GmbH",
+            "street": "Hafenstraße 5",
+            "postal_code": "20457",
+            "city": "Hamburg",
+            "iban": "DE02 1203 0000 0000 2020 51",
+            "bic": "BYLADEM1001",
+        },
+        vendor1,
+    )
+    collection(first_letter_after_days=0, auto_handover=True)
+    order = make_order()
+    event(order, "payment_failed", D0, installment=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        dunning.run(date(2026, 3, 2))
+    letter = Letter.objects.get(claim__order=order)
+    cred = letters.creditor(letter.claim)
+    assert cred["name"] == cred["collector"] == "Rad & Tat GmbH" and not cred["on_behalf"]
+    assert cred["letterhead"].iban == "DE02120300000000202051"
+    text = text_of(letter.pdf.read())
+    assert "Rad & Tat GmbH · Hafenstraße 5 · 20457 Hamburg" in text  # the return line
+    assert "IBAN DE02 1203 0000 0000 2020 51" in text and "Standing Demo GmbH" not in text
+    assert "im Auftrag" not in text
+    # The GiroCode pays the vendor.
+    payload = letters.din.epc_payload(
+        cred["letterhead"], letter.total, letters.reference(letter.claim)
+    )
+    assert b"DE02120300000000202051" in payload and b"Rad & Tat GmbH" in payload
+
+
+def test_a_vendor_without_bank_account_is_written_for_by_the_operator(lettered):
+    claim = lettered[1][0]
+    cred = letters.creditor(claim)
+    assert cred["on_behalf"] and cred["collector"] == "Standing Demo GmbH"
+    assert cred["name"] == "Autovermietung Nord GmbH & Co. KG"
+    text = text_of(Letter.objects.get(claim=claim).pdf.read())
+    assert "Standing Demo GmbH im Auftrag von Autovermietung Nord GmbH & Co. KG" in text
+
+
+def test_the_print_file_carries_each_font_program_once(lettered):
+    """The letters' embedded font subsets are the same: the merged file writes each once and
+    every page still reads (the later pages refer to the first letter's font)."""
+    import io
+
+    from pypdf import PdfReader
+
+    from standing.claims.printfile import merge_into
+
+    letter = Letter.objects.first()
+    pdf = letter.pdf.read()
+    out = io.BytesIO()
+    assert merge_into(out, [pdf] * 5) == 5
+    merged = out.getvalue()
+    assert merged.count(b"/Length1") == pdf.count(b"/Length1") == 2  # regular and bold
+    assert len(merged) < 2 * len(pdf)
+    reader = PdfReader(io.BytesIO(merged))
+    name = letter.claim.customer.full_name
+    assert all(name in page.extract_text() for page in reader.pages)

@@ -25,6 +25,7 @@ from standing.billing import services as billing
 from standing.billing.models import CostType
 from standing.blocks import services as blocks
 from standing.claims import services as claims
+from standing.claims.models import Letter
 from standing.customers.models import CustomerFile
 from standing.orders import services as orders
 from standing.orders.models import ItemKind
@@ -89,7 +90,21 @@ def world(db, customer_factory, vendor1, vendor2, support_user, admin_user, sett
         records[who.number] = {
             "order": order,
             # The invoice was due on 1 February: a claim of the vendor on this order.
-            "claim": claims.open_claim(order, staff, on=date(2026, 2, 20)),
+            "claim": (claim := claims.open_claim(order, staff, on=date(2026, 2, 20))),
+            # A rendered dunning letter (the customer's /me/ download and the claim's PDF).
+            "letter": Letter.objects.create(
+                claim=claim,
+                level=1,
+                on=date(2026, 2, 21),
+                principal=Decimal("120.00"),
+                costs=Decimal("0"),
+                interest=Decimal("0"),
+                fees=Decimal("0"),
+                total=Decimal("120.00"),
+                deadline=date(2026, 3, 7),
+                pdf=ContentFile(f"%PDF-1.4 {who.first_name}".encode(), name="mahnung.pdf"),
+                rendered_at=timezone.now(),
+            ),
             "item": item,
             "block": blocks.block_customer(who, staff, reason="other", duration="5d", note="x"),
             "damage": rentals.add_damage(
@@ -161,6 +176,7 @@ def fill(route, namespace, target):
         "voucher_id": records["voucher"].pk,
         "document_id": records["document"].pk,
         "claim_id": records["claim"].pk,
+        "letter_id": records["letter"].pk,
         "vendor_id": records["order"].vendor_id,
         "level": 1,
         "action": "delete",

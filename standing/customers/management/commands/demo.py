@@ -206,6 +206,25 @@ LOGINS = [
     ("vendor2", Role.VENDOR, "FitnessWelt Süd GmbH"),
     ("shop", Role.INTEGRATION, None),
 ]
+# The demo vendors as creditors (valid test IBANs).
+VENDOR_CREDITORS = {
+    "Autovermietung Nord GmbH": {
+        "legal_name": "Autovermietung Nord GmbH",
+        "street": "Hafenstraße 5",
+        "postal_code": "20457",
+        "city": "Hamburg",
+        "iban": "DE02120300000000202051",
+        "bic": "BYLADEM1001",
+    },
+    "FitnessWelt Süd GmbH": {
+        "legal_name": "FitnessWelt Süd GmbH",
+        "street": "Leopoldstraße 20",
+        "postal_code": "80802",
+        "city": "München",
+        "iban": "DE02500105170137075030",
+        "bic": "INGDDEFFXXX",
+    },
+}
 # The people behind the demo logins, as staff lists ("Betreuer") show them.
 NAMES = {
     "admin": ("Katrin", "Vogel"),
@@ -238,6 +257,9 @@ class Command(BaseCommand):
             vendors = {
                 name: Vendor.objects.get_or_create(name=name)[0] for _, _, name in LOGINS if name
             }
+            for name, creditor in VENDOR_CREDITORS.items():
+                # Address and bank account: the vendors write their dunning letters themselves.
+                Vendor.objects.filter(name=name, iban="").update(**creditor)
             users = {}
             for username, role, vendor_name in LOGINS:
                 user, created = User.objects.get_or_create(
