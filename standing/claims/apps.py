@@ -49,6 +49,7 @@ class ClaimsConfig(AppConfig):
                 roles=frozenset({Role.CUSTOMER}),
             )
         )
+        # In the menu "Collection" beside the board (standing.collection).
         back_office = {Role.ADMIN, Role.SUPPORT, Role.VENDOR}
         for label, name, roles in (
             (_("Claims"), "claims:list", back_office),
@@ -56,7 +57,7 @@ class ClaimsConfig(AppConfig):
             # Operator admins reach every vendor's settings from Settings (the vendors list).
             (_("Collection (beta)"), "claims:settings_index", {Role.VENDOR}),
         ):
-            NAVIGATION.register((label, name, roles), key=name)
+            NAVIGATION.register((label, name, roles, _("Collection")), key=name)
         BENCHES.register(bench_claims, key="claims")
         SETTINGS_SECTIONS.register("claims/settings_section.html", key="claims")
         # The settings come before every other step (the demo orders' events open the claims).

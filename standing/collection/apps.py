@@ -15,7 +15,12 @@ class CollectionConfig(AppConfig):
         from .bench import bench_collection
 
         NAVIGATION.register(
-            (_("Collection"), "collection:board", {Role.ADMIN, Role.SUPPORT, Role.VENDOR}),
+            (
+                _("Collection board"),
+                "collection:board",
+                {Role.ADMIN, Role.SUPPORT, Role.VENDOR},
+                _("Collection"),
+            ),
             key="collection:board",
         )
         BENCHES.register(bench_collection, key="collection")

@@ -2,8 +2,10 @@ from django.urls import reverse
 
 from standing.core.registry import Registry
 
-# (label, url name, roles that see it), keyed by the url name; every app registers its entries
-# in AppConfig.ready(): NAVIGATION.register((label, "app:list", roles), key="app:list", order=…)
+# (label, url name, roles that see it[, menu]), keyed by the url name; every app registers its
+# entries in AppConfig.ready(): NAVIGATION.register((label, "app:list", roles), key="app:list").
+# Entries that name the same menu (a label) appear together as one dropdown in the bar, at the
+# place of the first of them, so that the bar stays one line wide at 1440 px.
 NAVIGATION = Registry("navigation")
 
 
@@ -12,10 +14,20 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     path = request.path
-    items = []
-    for label, name, roles in NAVIGATION:
-        if user.role in roles:
-            url = reverse(name)
-            active = path == url if url == "/" else path.startswith(url)
-            items.append({"label": label, "url": url, "active": active})
+    items, menus = [], {}
+    for label, name, roles, *menu in NAVIGATION:
+        if user.role not in roles:
+            continue
+        url = reverse(name)
+        active = path == url if url == "/" else path.startswith(url)
+        item = {"label": label, "url": url, "active": active}
+        if not menu:
+            items.append(item)
+            continue
+        key = str(menu[0])
+        if key not in menus:
+            menus[key] = {"label": menu[0], "entries": [], "active": False}
+            items.append(menus[key])
+        menus[key]["entries"].append(item)
+        menus[key]["active"] = menus[key]["active"] or active
     return {"nav_items": items}

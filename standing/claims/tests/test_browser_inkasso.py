@@ -32,7 +32,8 @@ def test_vendor_changes_the_option_once_in_30_days(page, live_server, settings):
     User.objects.create_user("vendor2", password="vendor2-pw", role=Role.VENDOR, vendor=sued)
 
     login(page, "vendor1", "vendor1-pw")
-    page.locator("nav .nav-link", has_text="Inkasso (Beta)").click()
+    page.locator("nav").get_by_role("button", name="Inkasso", exact=True).click()
+    page.locator("nav .dropdown-item", has_text="Inkasso (Beta)").click()
     expect(page.locator("h1")).to_contain_text("Inkasso (Beta)")
     assert page.url.endswith(f"/claims/settings/{nord.pk}/")
     page.locator("#id_enabled").check()
@@ -53,7 +54,8 @@ def test_vendor_changes_the_option_once_in_30_days(page, live_server, settings):
     assert services.settings_for(nord).dunning_option == "b"
 
     # The overview renders its charts (CSP: no inline style).
-    page.locator("nav .nav-link", has_text="Übersicht Inkasso").click()
+    page.locator("nav").get_by_role("button", name="Inkasso", exact=True).click()
+    page.locator("nav .dropdown-item", has_text="Übersicht Inkasso").click()
     expect(page.locator("svg.bar-chart")).to_have_count(3)
 
     # vendor2 cannot open vendor1's settings.

@@ -40,7 +40,8 @@ def test_vendor_board_filter_download_approve(
     make_claim(vendor=vendor2, number="W-THEIRS", status=S.ON_HOLD, **letters)
 
     log_in(page, live_server.url, "v1", "v1-pw-123")
-    page.locator("nav").get_by_role("link", name="Inkasso", exact=True).click()
+    page.locator("nav").get_by_role("button", name="Inkasso", exact=True).click()
+    page.locator("nav").get_by_role("link", name="Anzeige Tafel").click()
     expect(page.locator("h1")).to_have_text("Anzeige Tafel")
     table = page.locator("#board-table")
     for number in ("W-OPEN", "W-HOLD", "W-ERIKA"):

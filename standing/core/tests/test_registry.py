@@ -77,7 +77,7 @@ def test_every_registry_is_filled_and_stable():
     from standing.customers.panels import PANELS
     from standing.customers.standing import BLOCK_SOURCES
 
-    assert [name for _label, name, _roles in NAVIGATION] == [
+    assert [entry[1] for entry in NAVIGATION] == [
         "home",
         "customers:list",
         "blocks:list",
@@ -88,6 +88,9 @@ def test_every_registry_is_filled_and_stable():
         "screening:denylist",
         "law:calculator",
         "claims:list",
+        "claims:statistics",
+        "claims:settings_index",
+        "collection:board",
         "duplicates:list",
     ]
     assert DEMO_STEPS.ordered_keys()[0] == "claims.settings"
