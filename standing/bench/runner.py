@@ -447,7 +447,7 @@ def run(options, out=sys.stdout):
     for name in options.get("with") or []:
         from standing.core.bench import BENCHES
 
-        figures[name] = BENCHES[name](options["command"], {"repeat": 3, **options})
+        figures[name] = BENCHES.get(name)(options["command"], {"repeat": 3, **options})
     result = {
         "measured_at": timezone.now().isoformat(timespec="seconds"),
         "database": connection.vendor,

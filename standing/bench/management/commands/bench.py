@@ -8,7 +8,7 @@
 - ``standing bench docs``: rewrite ``docs/benchmarks.md`` from ``bench/results/``;
 - ``standing bench [--customers N]``: the customer list and its searches (synthetic ``B-…``
   customers, loaded until there are N); ``--only NAME`` runs a benchmark another app registered
-  with ``standing.core.bench.register`` (its figures go to ``var/bench/results.json``).
+  with ``standing.core.bench.BENCHES`` (its figures go to ``var/bench/results.json``).
 
 Run it against a scratch database. Nothing here asserts a time.
 """
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--only",
-            choices=sorted(BENCHES),
+            choices=sorted(BENCHES.ordered_keys()),
             help="run only this benchmark of another app (default: the customer list)",
         )
         parser.add_argument("--orders", type=int, default=1_000_000, help="--only claims")
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             action="append",
             dest="with_",
             default=[],
-            choices=sorted(BENCHES),
+            choices=sorted(BENCHES.ordered_keys()),
             help="also run this registered benchmark and keep its figures in the results",
         )
         run.add_argument("--results-dir", default=str(runner.RESULTS))
@@ -117,7 +117,7 @@ class Command(BaseCommand):
         output = options["output"]
         if options.get("only"):
             name = options["only"]
-            figures = BENCHES[name](self, {"repeat": repeat, "customers": customers, **options})
+            figures = BENCHES.get(name)(self, {"repeat": repeat, "customers": customers, **options})
             self.write(output, figures, key=name)
             return
         loaded = self.load(customers)
