@@ -4,6 +4,7 @@ order."""
 
 import csv
 import io
+import json
 from datetime import date
 
 import pytest
@@ -98,6 +99,24 @@ def test_cli_export_writes_every_claim_of_the_vendor_only(
     for bad in ("x", "999999", "-1"):
         with pytest.raises(CommandError):
             call_command("collection", "export", "--vendor", bad)
+
+
+def test_cli_export_writes_the_13a_data_beside_the_exchange_file(vendor1, make_claim, tmp_path):
+    letters = {
+        "first_letter_on": date(2026, 2, 7),
+        "second_letter_on": date(2026, 2, 21),
+        "incasso_on": date(2026, 3, 10),
+    }
+    sent = make_claim(vendor=vendor1, number="SENT-1", status=S.SENT_FOR_COLLECTION, **letters)
+    make_claim(vendor=vendor1, number="STILL-OURS", status=S.DUNNING_1)
+    out = tmp_path / "inkasso.csv"
+    call_command("collection", "export", "--vendor", str(vendor1.pk), "-o", str(out))
+    records = json.loads((tmp_path / "inkasso.13a.json").read_text(encoding="utf-8"))
+    assert [r["order_id"] for r in records] == [sent.order.number]
+    assert records[0]["interest"]["pieces"]
+    rows = list(csv.DictReader((tmp_path / "inkasso.13a.csv").open(encoding="utf-8")))
+    assert {r["order_id"] for r in rows} == {sent.order.number}
+    assert "principal" in {r["kind"] for r in rows}
 
 
 def test_api_export_is_scoped_and_filtered(

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from standing.accounts.models import User
 from standing.accounts.scoping import SYSTEM, Actor
+from standing.claims.handover import handed_over, write_handover_csv, write_handover_json
 from standing.claims.models import Claim
 from standing.collection.exchange import write_exchange
 from standing.collection.feedback import import_feedback
@@ -43,12 +44,24 @@ class Command(BaseCommand):
             write_exchange(claims, _Raw(self.stdout))
             return
         path = Path(output)
+        # Beside the exchange file: the § 13a RDG data of the claims with the agency (SPEC §7),
+        # FILE.13a.csv and FILE.13a.json.
+        handover = handed_over(claims)
         try:
             with path.open("w", encoding="utf-8", newline="") as out:
                 write_exchange(claims, out)
+            for suffix, write in (("csv", write_handover_csv), ("json", write_handover_json)):
+                with path.with_suffix(f".13a.{suffix}").open(
+                    "w", encoding="utf-8", newline=""
+                ) as fh:
+                    handed = write(handover, fh)
         except OSError as error:
             raise CommandError(f"{output}: {error.strerror}") from None
         self.stderr.write(f"{claims.count()} claims of vendor {vendor.pk} written to {output}")
+        self.stderr.write(
+            f"§ 13a data of {handed} claims with the agency written to "
+            f"{path.with_suffix('.13a.csv')} and {path.with_suffix('.13a.json')}"
+        )
 
     def import_(self, file, staff):
         path = Path(file)
