@@ -214,6 +214,27 @@ def is_dunned(claim) -> bool:
     return Claim.objects.filter(participates_q(settings), pk=claim.pk).exists()
 
 
+def dunned_ids(claims) -> set[int]:
+    """Of ``claims`` (a page of them), the ids of the open ones not yet started that may be
+    dunned: one query per vendor on the page, instead of ``is_dunned`` for each row."""
+    by_vendor = {}
+    for claim in claims:
+        if claim.status == S.OPEN and claim.dunning_started_on is None:
+            by_vendor.setdefault(claim.vendor_id, (claim.vendor, []))[1].append(claim.pk)
+    found = set()
+    for vendor, ids in by_vendor.values():
+        rows = Claim.objects.filter(participates_q(settings_for(vendor)), pk__in=ids)
+        found.update(rows.values_list("pk", flat=True))
+    return found
+
+
+def annotate_actions(claims, actor, on: date):
+    """``claim.actions`` for each claim of a page (a list), with a few queries in all."""
+    dunned = dunned_ids(claims)
+    for claim in claims:
+        claim.actions = allowed_actions(claim, actor, on, dunned=claim.pk in dunned)
+
+
 # --- opening claims -----------------------------------------------------------------------
 
 
@@ -552,14 +573,17 @@ def perform(claim, actor, action, values):
     return fn(claim, actor)
 
 
-def allowed_actions(claim, actor, on: date | None = None) -> list[str]:
-    """The actions to offer ``actor`` on ``claim`` now (buttons, API hints)."""
+def allowed_actions(claim, actor, on: date | None = None, dunned=None) -> list[str]:
+    """The actions to offer ``actor`` on ``claim`` now (buttons, API hints); ``dunned``:
+    whether the claim may be dunned, when the caller knows it already (``annotate_actions``)."""
     on = on or today()
     names = []
     staff = actor.is_staff
     if actor.role not in VENDOR_SIDE:
         return names
-    if claim.status == S.OPEN and claim.dunning_started_on is None and is_dunned(claim):
+    if dunned is None:
+        dunned = claim.status == S.OPEN and claim.dunning_started_on is None and is_dunned(claim)
+    if claim.status == S.OPEN and claim.dunning_started_on is None and dunned:
         names.append("start_dunning")
     if S.CANCELED in CLAIMS.allowed(claim, actor) and (
         staff or claim.status != S.SENT_FOR_COLLECTION

@@ -88,9 +88,10 @@ def claim_list(request):
         messages.error(request, " ".join(error.messages))
         return redirect("claims:list")
     page = Paginator(qs.order_by("-overdue_since", "-id"), 25).get_page(params.get("page"))
+    page.object_list = list(page.object_list)
+    services.annotate_actions(page.object_list, actor, today)
     for claim in page.object_list:
         claim.days_overdue = max((today - claim.overdue_since).days, 0)
-        claim.actions = services.allowed_actions(claim, actor, today)
     context = {
         "page": page,
         "params": params,

@@ -48,9 +48,9 @@ def board_page(request):
     ids = qs.order_by(*board.ordering(filters.sort)).values_list("pk", flat=True)
     page = EstimatingPaginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = board.page_claims(list(page.object_list), today)
+    claims.annotate_actions(page.object_list, actor, today)
     for claim in page.object_list:
         claim.days_overdue = max((today - claim.overdue_since).days, 0)
-        claim.actions = claims.allowed_actions(claim, actor, today)
         claim.limitation_warning = board.limitation_warning(claim, today)
     context = {
         "page": page,

@@ -81,3 +81,40 @@ def test_the_print_file_is_for_staff(support_user, vendor1_user, claim):
     assert login(support_user).get(f"/claims/runs/{run.pk}/print.pdf").status_code == 200
     assert login(vendor1_user).get(f"/claims/runs/{run.pk}/print.pdf").status_code == 403
     assert Letter.objects.filter(run=run).count() == 1
+
+
+def test_list_and_board_ask_a_few_queries_whatever_the_rows(
+    support_user, collection, make_order, event, vendor1, vendor2
+):
+    """The actions of a page's open claims come from one query per vendor, not one per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    collection(vendor2, excluded_products=["E-BIKE"])
+    client = login(support_user)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    def add(n):
+        for i in range(n):
+            event(
+                make_order(vendor=vendor2 if i % 2 else None), "payment_failed", D0, installment=1
+            )
+
+    add(2)
+    few = {url: queries(url) for url in ("/claims/?status=open", "/collection/?status=open")}
+    add(8)
+    many = {url: queries(url) for url in few}
+    assert many == few
+    # Only vendor1's claims may be dunned (vendor2 excludes the product), row by row as well.
+    from standing.claims import services
+
+    claims = list(Claim.objects.filter(status=ClaimStatus.OPEN).select_related("vendor"))
+    assert len(claims) == 10
+    dunned = services.dunned_ids(claims)
+    assert dunned == {c.pk for c in claims if services.is_dunned(c)}
+    assert dunned == {c.pk for c in claims if c.vendor_id == vendor1.pk}
+    assert len(dunned) == 5
