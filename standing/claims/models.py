@@ -182,6 +182,10 @@ class Claim(models.Model):
         indexes = [
             models.Index(fields=["vendor", "status"], name="claim_vendor_status"),
             models.Index(fields=["status", "overdue_since"], name="claim_status_overdue"),
+            # The board's default order (most days overdue first, ties by id): page 1 is read
+            # in index order, for everyone and for one vendor.
+            models.Index(fields=["overdue_since", "id"], name="claim_overdue_id"),
+            models.Index(fields=["vendor", "overdue_since", "id"], name="claim_vendor_overdue_id"),
         ]
 
     def __str__(self):
