@@ -49,15 +49,18 @@ class ClaimsConfig(AppConfig):
                 roles=frozenset({Role.CUSTOMER}),
             )
         )
-        # In the menu "Collection" beside the board (standing.collection).
+        # In the menu "Collection", after the board (standing.collection, order 50).
         back_office = {Role.ADMIN, Role.SUPPORT, Role.VENDOR}
-        for label, name, roles in (
-            (_("Claims"), "claims:list", back_office),
-            (_("Collection overview"), "claims:statistics", back_office),
-            # Operator admins reach every vendor's settings from Settings (the vendors list).
-            (_("Collection (beta)"), "claims:settings_index", {Role.VENDOR}),
+        for order, (label, name, roles) in enumerate(
+            (
+                (_("Claims"), "claims:list", back_office),
+                (_("Collection overview"), "claims:statistics", back_office),
+                # Operator admins reach every vendor's settings from Settings (the vendors list).
+                (_("Collection (beta)"), "claims:settings_index", {Role.VENDOR}),
+            ),
+            start=51,
         ):
-            NAVIGATION.register((label, name, roles, _("Collection")), key=name)
+            NAVIGATION.register((label, name, roles, _("Collection")), key=name, order=order)
         BENCHES.register(bench_claims, key="claims")
         SETTINGS_SECTIONS.register("claims/settings_section.html", key="claims")
         # The settings come before every other step (the demo orders' events open the claims).

@@ -87,11 +87,11 @@ def test_every_registry_is_filled_and_stable():
         "screening:denied",
         "screening:denylist",
         "law:calculator",
+        "collection:board",
+        "duplicates:list",
         "claims:list",
         "claims:statistics",
         "claims:settings_index",
-        "collection:board",
-        "duplicates:list",
     ]
     assert DEMO_STEPS.ordered_keys()[0] == "claims.settings"
     assert DEMO_STEPS.ordered_keys().index("orders") < DEMO_STEPS.ordered_keys().index("rentals")
