@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -178,9 +179,10 @@ def action(request, claim_id, name):
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, str(DONE[name]))
+        messages.success(request, f"{claim.order.number}: {DONE[name]}")
+    # Back where the button was (the claim's page, the list, the board): a path on this site.
     back = request.POST.get("next", "")
-    if back.startswith("/claims/") and "//" not in back:
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
         return redirect(back)
     return redirect("claims:detail", claim_id=claim.pk)
 

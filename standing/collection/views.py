@@ -13,11 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from standing.accounts.scoping import BACK_OFFICE, STAFF, acting, get_scoped
+from standing.accounts.scoping import BACK_OFFICE, STAFF, acting
 from standing.claims import services as claims
-from standing.claims.models import Claim, ClaimStatus
-from standing.claims.views import DONE
-from standing.core.errors import DomainError
+from standing.claims.models import ClaimStatus
 from standing.core.pagination import EstimatingPaginator
 from standing.vendors.models import Vendor
 
@@ -113,28 +111,6 @@ def export(request):
     )
     response["Content-Disposition"] = 'attachment; filename="inkasso.csv"'
     return response
-
-
-@login_required
-@require_POST
-def action(request, claim_id, name):
-    """One row's action (the claims services decide)."""
-    actor = acting(request, *BACK_OFFICE)
-    claim = get_scoped(
-        Claim.objects.select_related("order", "customer", "vendor"), actor, pk=claim_id
-    )
-    if name not in claims.ACTIONS:
-        raise Http404("unknown action")
-    values = {k: request.POST.get(k, "") for k in ("reason", "until", "text", "visibility")}
-    try:
-        claims.perform(claim, actor, name, values)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"{claim.order.number}: {DONE[name]}")
-    return _back(request)
 
 
 BULK_DONE = {

@@ -53,8 +53,7 @@ def test_vendor_sees_only_own_claims(vendor1_user, vendor2_user, board):
     smuggled = login(vendor2_user).get(f"/collection/?status=all&vendor={board['open'].vendor_id}")
     assert "B-OPEN" not in smuggled.content.decode()
     assert (
-        login(vendor2_user).post(f"/collection/{board['held'].pk}/actions/approve/").status_code
-        == 404
+        login(vendor2_user).post(f"/claims/{board['held'].pk}/actions/approve/").status_code == 404
     )
 
 
@@ -150,18 +149,18 @@ def test_row_actions_and_the_allowed_ones(vendor1_user, board):
     paid_row = paid_row[: paid_row.index("</tr>")]
     assert 'data-action="' not in paid_row
     response = client.post(
-        f"/collection/{board['held'].pk}/actions/approve/", {"next": "/collection/?status=all"}
+        f"/claims/{board['held'].pk}/actions/approve/", {"next": "/collection/?status=all"}
     )
     assert response.status_code == 302 and response["Location"] == "/collection/?status=all"
     assert Claim.objects.get(pk=board["held"].pk).status == S.SENT_FOR_COLLECTION
-    response = client.post(f"/collection/{board['open'].pk}/actions/cancel/", {"reason": ""})
+    response = client.post(f"/claims/{board['open'].pk}/actions/cancel/", {"reason": ""})
     assert Claim.objects.get(pk=board["open"].pk).status == S.OPEN
-    assert client.post(f"/collection/{board['open'].pk}/actions/nope/").status_code == 404
+    assert client.post(f"/claims/{board['open'].pk}/actions/nope/").status_code == 404
     assert (
         client.post(
-            f"/collection/{board['open'].pk}/actions/cancel/", {"next": "https://evil.example/"}
+            f"/claims/{board['open'].pk}/actions/cancel/", {"next": "https://evil.example/"}
         )["Location"]
-        == "/collection/"
+        == f"/claims/{board['open'].pk}/"
     )
 
 
