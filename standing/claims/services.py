@@ -214,12 +214,17 @@ def is_dunned(claim) -> bool:
     return Claim.objects.filter(participates_q(settings), pk=claim.pk).exists()
 
 
+def _startable(claim) -> bool:
+    """Open and not yet started: "start dunning" is offered if the claim may be dunned."""
+    return claim.status == S.OPEN and claim.dunning_started_on is None
+
+
 def dunned_ids(claims) -> set[int]:
     """Of ``claims`` (a page of them), the ids of the open ones not yet started that may be
     dunned: one query per vendor on the page, instead of ``is_dunned`` for each row."""
     by_vendor = {}
     for claim in claims:
-        if claim.status == S.OPEN and claim.dunning_started_on is None:
+        if _startable(claim):
             by_vendor.setdefault(claim.vendor_id, (claim.vendor, []))[1].append(claim.pk)
     found = set()
     for vendor, ids in by_vendor.values():
@@ -581,9 +586,7 @@ def allowed_actions(claim, actor, on: date | None = None, dunned=None) -> list[s
     staff = actor.is_staff
     if actor.role not in VENDOR_SIDE:
         return names
-    if dunned is None:
-        dunned = claim.status == S.OPEN and claim.dunning_started_on is None and is_dunned(claim)
-    if claim.status == S.OPEN and claim.dunning_started_on is None and dunned:
+    if _startable(claim) and (is_dunned(claim) if dunned is None else dunned):
         names.append("start_dunning")
     if S.CANCELED in CLAIMS.allowed(claim, actor) and (
         staff or claim.status != S.SENT_FOR_COLLECTION
