@@ -97,3 +97,57 @@ def test_summary_states_http_targets_and_the_ratio():
     assert by_key["http_card_p95_ms"]["value"] == 25
     text = runner.summary(result)
     assert "1.00 ×" in text and "| standing |" in text
+
+
+def test_the_other_issues_targets_come_from_their_benchmarks():
+    """``--with claims/collection/duplicates``: issue 12's, 13's and 14's targets are listed
+    beside issue 15's, each judged against its own target."""
+    figures = {
+        "claims": {
+            "orders": 1000,
+            "due_claims": 100,
+            "letters_written": 100,
+            "run_db_s": 0.9,
+            "run_total_s": 1.2,
+            "insert_select_s": 0.1,
+            "ratio_db_to_insert_select": 9.0,
+            "pdfs_rendered": 200,
+            "pdfs_per_second": 180.0,
+            "pdfs_per_cpu_second": 210.0,
+            "pdf_bytes_avg": 30000,
+            "print_file_1000": {"pages": 1000, "seconds": 1, "mb": 9, "peak_python_memory_mb": 0.2},
+            "print_file_10000": {
+                "pages": 10000,
+                "seconds": 9,
+                "mb": 90,
+                "peak_python_memory_mb": 0.3,
+            },
+        },
+        "collection": {
+            "claims": 1000,
+            "export_s": 2.0,
+            "export_mb": 1.0,
+            "floor": "COPY TO STDOUT",
+            "floor_s": 1.0,
+            "ratio_export_to_floor": 2.0,
+            "target_ratio": 3,
+            "export_peak_python_memory_mb": 1.0,
+            "process_peak_rss_mb": 150.0,
+            "board": {
+                "default": {"p50_ms": 10, "p95_ms": 20},
+                "search": {"p50_ms": 90, "p95_ms": 160},
+            },
+        },
+        "duplicates": {"customers": 1000, "cases": {"one": {"p50_ms": 5, "p95_ms": 9}}},
+    }
+    by_key = {t["key"]: t for t in runner.targets(figures)}
+    assert by_key["run_ratio"]["value"] == 9.0 and by_key["run_ratio"]["met"] is False
+    assert by_key["pdfs_per_cpu_second"]["met"] is True
+    assert by_key["print_file_growth_mb"]["value"] == 0.1 and by_key["print_file_growth_mb"]["met"]
+    assert by_key["export_ratio"]["target"] == 3 and by_key["export_ratio"]["met"] is True
+    assert by_key["export_rss_mb"]["met"] is True
+    assert by_key["board_p95_ms"]["value"] == 160 and by_key["board_p95_ms"]["met"] is False
+    assert by_key["duplicates_p95_ms"]["met"] is True
+    text = runner.summary({"database": "postgresql", "measured_at": "x", **figures, "targets": []})
+    assert "board, search: p50 90 ms, p95 160 ms" in text
+    assert "210.0 per CPU second" in text
