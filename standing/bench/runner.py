@@ -357,6 +357,9 @@ def _pages(rng, n=200):
 
     claims = "/collection/" if _has_url("/collection/") else "/claims/"
     statuses = ["", "?status=open", "?status=dunning_1", "?status=dunning_2", "?status=on_hold"]
+    # The filtered board (issue 13): a name search and an amount range beside the states.
+    statuses += [f"?status=all&q={quote(c['last_name'])}" for c in sample[:5]]
+    statuses += ["?status=all&min=100&max=250", "?min=1000"]
     return {
         "search": [f"/customers/?q={quote(c['last_name'])}" for c in sample],
         "card": [f"/customers/{c['number']}/" for c in sample],
