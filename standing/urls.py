@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from standing.api import api
+from standing.core.views import health
 from standing.site.urls import settings_urls
 
 urlpatterns = [
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("standing.privacy.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
 ]
 
 handler400 = "standing.core.error_views.bad_request"

@@ -10,7 +10,7 @@ floor measured in the same run (what the machine does with no product code in th
   matching, status) in a rolled-back transaction, another person each time; floor: one ORM
   insert of a customer row the same way;
 - **over HTTP**: ``standing serve`` (granian) started here, 8 threads each with a keep-alive
-  connection, per page; floor: the login page (an anonymous view without a query) under the
+  connection, per page; floor: ``/health/`` (anonymous, one ``SELECT 1``) under the
   same server; the workers' memory (RSS) sampled during the run.
 
 Results go to ``bench/results/<date>-<database>.json`` (with ``targets``: name, value, unit,
@@ -367,7 +367,7 @@ def _pages(rng, n=200):
         + [f"/orders/?vendor={v}" for v in Vendor.objects.values_list("pk", flat=True)],
         "claims": [claims + s for s in statuses],
         "standing": [f"/api/v1/customers/{c['number']}/standing" for c in sample],
-        "trivial": ["/login/"],
+        "trivial": ["/health/"],
     }
 
 
@@ -613,7 +613,7 @@ def summary(result):
         lines += [
             "",
             f"`standing` answered {_fmt(web['standing_rps_ratio_to_trivial'])} × the requests per "
-            "second of the trivial view (the login page, anonymous, no query) under the same "
+            "second of the trivial view (`/health/`: anonymous, one `SELECT 1`) under the same "
             f"server. Worker RSS during the run: max {_fmt(web['worker_rss_mb']['max'])} MB "
             f"(median {_fmt(web['worker_rss_mb']['median'])} MB over "
             f"{web['worker_rss_mb']['n']} samples).",
