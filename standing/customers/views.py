@@ -21,6 +21,9 @@ from .search import customer_list
 from .standing import blocked_until, filter_blocked, standing
 
 ACTIVITY_PREVIEW = 8
+# A search or filter counts this many matching customers at most ("more than 1,000"): a
+# common last name among a million customers need not be counted to the last one.
+LIST_CAP = 1_000
 
 
 def _customer(request, number, actor=None):
@@ -40,7 +43,7 @@ def customer_list_view(request):
     )
     if params.get("blocked") in ("1", "0"):
         qs = filter_blocked(qs, params["blocked"] == "1")
-    page = EstimatingPaginator(qs, 25).get_page(params.get("page"))
+    page = EstimatingPaginator(qs, 25, cap=LIST_CAP).get_page(params.get("page"))
     rows = list(page.object_list)
     blocked = blocked_until([c.pk for c in rows])
     for row in rows:

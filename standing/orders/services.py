@@ -14,7 +14,7 @@ from standing.activity.services import record
 from standing.core.errors import DomainError
 from standing.core.money import format_money, parse_amount
 from standing.customers.models import Customer
-from standing.customers.normalize import search_key
+from standing.customers.search import prefix_q, search
 from standing.customers.services import link_vendor
 
 from .models import (
@@ -278,13 +278,29 @@ def balances(customer, orders, as_of: date):
     )
 
 
+# Above this many customers matching a search, their orders are found by a subquery (they
+# are so many that the newest orders hold some at once); below, by their ids (an index probe
+# per customer instead of a look at every order).
+SEARCH_CUSTOMER_IDS = 1000
+
+
+def order_search_q(q: str) -> Q:
+    """Orders whose number starts with ``q`` (as typed or in capitals: an index range, not a
+    substring scan over every order), or whose customer the customer search finds (number,
+    name keys, email, phone: ``customers.search``, on its indexes)."""
+    match = Q()
+    for number in {q, q.upper()}:
+        match |= prefix_q("number", number)
+    customers = search(Customer.objects.order_by(), q).values_list("pk", flat=True)
+    ids = list(customers[: SEARCH_CUSTOMER_IDS + 1])
+    if len(ids) > SEARCH_CUSTOMER_IDS:
+        return match | Q(customer__in=customers)
+    return match | Q(customer_id__in=ids) if ids else match
+
+
 def order_list(queryset, *, q="", vendor=None, customer="", status="", overdue_on=None):
     if q:
-        queryset = queryset.filter(
-            Q(number__icontains=q)
-            | Q(customer__number__iexact=q)
-            | Q(customer__search_name__contains=search_key(q))
-        )
+        queryset = queryset.filter(order_search_q(q))
     if vendor:
         queryset = queryset.filter(vendor_id=vendor)
     if customer:
