@@ -28,7 +28,8 @@ LIST_CAP = 1_000
 
 def _customer(request, number, actor=None):
     actor = actor or acting(request, *BACK_OFFICE)
-    return get_scoped(Customer.objects.select_related("group"), actor, number=number)
+    # The login ("Zugänge") and the group show on the card: read with the customer.
+    return get_scoped(Customer.objects.select_related("group", "user"), actor, number=number)
 
 
 @login_required
@@ -72,12 +73,15 @@ def _card_context(request, customer, actor, **extra):
     if not actor.is_staff:
         activity = activity.filter(internal=False)
     show_all = request.GET.get("activity") == "all"
+    shown = list(activity if show_all else activity[: ACTIVITY_PREVIEW + 1])
+    # Counted only when there is more than the preview shows ("Show all N entries").
+    total = activity.count() if len(shown) > ACTIVITY_PREVIEW and not show_all else len(shown)
     return {
         "customer": customer,
         "actor": actor,
         "standing": standing(customer),
-        "activity": activity if show_all else activity[:ACTIVITY_PREVIEW],
-        "activity_total": activity.count(),
+        "activity": shown[:ACTIVITY_PREVIEW] if not show_all else shown,
+        "activity_total": total,
         "show_all_activity": show_all,
         "permissions": services.permission_rows(customer),
         "grant_choices": Grant.choices,

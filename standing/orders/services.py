@@ -5,7 +5,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, ExpressionWrapper, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -238,6 +247,15 @@ def overdue_orders(as_of: date, queryset=None):
         )
         .filter(overdue_since__isnull=False)
     )
+
+
+def with_overdue_since(as_of: date, queryset):
+    """``queryset`` (orders) each annotated with ``overdue_since``: the earliest due date of
+    an installment overdue on ``as_of`` (None when nothing is overdue; the rule of
+    ``overdue_orders``, which keeps only the orders that are), in the same query."""
+    rows = owed_installments(as_of).filter(order=OuterRef("pk")).order_by().values("order")
+    since = rows.annotate(since=Min("due_date")).values("since")
+    return queryset.annotate(overdue_since=Subquery(since))
 
 
 def open_payments(customer, orders, as_of: date):
