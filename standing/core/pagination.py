@@ -27,6 +27,8 @@ class EstimatingPaginator(Paginator):
     @cached_property
     def count(self):
         queryset = self.object_list
+        if not hasattr(queryset, "query"):  # a list
+            return super().count
         if connection.vendor == "postgresql" and not queryset.query.where:
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -37,7 +39,7 @@ class EstimatingPaginator(Paginator):
             if estimate > ESTIMATE_ABOVE:
                 self.estimated = True
                 return estimate
-        if self.cap is not None and hasattr(queryset, "query"):
+        if self.cap is not None:
             # COUNT(*) over (SELECT … LIMIT cap + 1): stops at the cap (no ORDER BY to sort).
             found = queryset.order_by()[: self.cap + 1].count()
             if found > self.cap:

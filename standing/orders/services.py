@@ -303,11 +303,11 @@ SEARCH_CUSTOMER_IDS = 1000
 
 
 def order_search_q(q: str) -> Q:
-    """Orders whose number starts with ``q`` (as typed or in capitals: an index range, not a
-    substring scan over every order), or whose customer the customer search finds (number,
-    name keys, email, phone: ``customers.search``, on its indexes)."""
+    """Orders whose number starts with ``q`` (as typed, in capitals or in small letters: an
+    index range each, not a substring scan over every order), or whose customer the customer
+    search finds (number, name keys, email, phone: ``customers.search``, on its indexes)."""
     match = Q()
-    for number in {q, q.upper()}:
+    for number in {q, q.upper(), q.lower()}:
         match |= prefix_q("number", number)
     customers = search(Customer.objects.order_by(), q).values_list("pk", flat=True)
     ids = list(customers[: SEARCH_CUSTOMER_IDS + 1])
