@@ -146,10 +146,11 @@ def edit(request, number):
         else:
             messages.success(request, _("Master data saved."))
             if request.htmx:
+                # The master data alone: not every panel of the card for one partial.
                 response = render(
                     request,
                     "customers/card.html#masterdata",
-                    _card_context(request, customer, actor),
+                    {"customer": customer, "actor": actor},
                 )
                 response["HX-Trigger"] = "activityChanged"
                 return response

@@ -155,3 +155,25 @@ def test_order_search_of_a_vendor_stays_in_the_vendor(
     order_factory(customer=shared, vendor=vendor2, number="Z-2")
     html = login(vendor1_user).get("/orders/", {"q": "Zander"}).content.decode()
     assert mine.number in html and "Z-2" not in html
+
+
+def test_inline_master_data_edit_renders_the_master_data_alone(
+    login, support_user, support, order_factory, customer_factory
+):
+    client = login(support_user)
+    customer = customer_factory()
+    _busy(customer, support, order_factory, 3)
+    form = {
+        field: getattr(customer, field) or ""
+        for field in ["kind", "first_name", "last_name", "email", "phone", "street"]
+    }
+    form.update(postal_code="20095", city="Hamburg", country="DE", language="de")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            f"/customers/{customer.number}/edit/", form, headers={"HX-Request": "true"}
+        )
+    assert response.status_code == 200 and "Hamburg" in response.content.decode()
+    # No card panel was asked for (their tables are not in the answer's queries).
+    tables = " ".join(q["sql"] for q in captured.captured_queries)
+    for table in ("orders_installment", "claims_claim", "rentals_voucher", "billing_document"):
+        assert table not in tables, table
