@@ -66,7 +66,7 @@ def customer_list_view(request):
     return render(request, template, context)
 
 
-def _card_context(request, customer, actor, **extra):
+def _activity_context(request, customer, actor):
     # Scoped like every query: a vendor user sees entries about their own orders and the
     # customer's standing only (deny by default); internal entries are for staff.
     activity = scoped(customer.activity.select_related("actor"), actor)
@@ -79,10 +79,16 @@ def _card_context(request, customer, actor, **extra):
     return {
         "customer": customer,
         "actor": actor,
-        "standing": standing(customer),
         "activity": shown[:ACTIVITY_PREVIEW] if not show_all else shown,
         "activity_total": total,
         "show_all_activity": show_all,
+    }
+
+
+def _card_context(request, customer, actor, **extra):
+    return {
+        **_activity_context(request, customer, actor),
+        "standing": standing(customer),
         "permissions": services.permission_rows(customer),
         "grant_choices": Grant.choices,
         "files": customer.files.all(),
@@ -109,10 +115,11 @@ def card(request, number):
             % {"number": customer.number, "other": customer.merged_into.number},
         )
         return redirect(customer.merged_into)
-    context = _card_context(request, customer, actor)
     if request.htmx and request.GET.get("activity"):
+        # The activity list alone (refreshed after an action, or expanded): not the panels.
+        context = _activity_context(request, customer, actor)
         return render(request, "customers/card.html#activity", context)
-    return render(request, "customers/card.html", context)
+    return render(request, "customers/card.html", _card_context(request, customer, actor))
 
 
 @login_required

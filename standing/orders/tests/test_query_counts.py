@@ -177,3 +177,25 @@ def test_inline_master_data_edit_renders_the_master_data_alone(
     tables = " ".join(q["sql"] for q in captured.captured_queries)
     for table in ("orders_installment", "claims_claim", "rentals_voucher", "billing_document"):
         assert table not in tables, table
+
+
+def test_activity_refresh_renders_the_activity_alone(
+    login, support_user, support, order_factory, customer_factory
+):
+    client = login(support_user)
+    customer = customer_factory()
+    _busy(customer, support, order_factory, 5)
+    for which in ("latest", "all"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(
+                f"{customer.get_absolute_url()}?activity={which}", headers={"HX-Request": "true"}
+            )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Notiz 4" in html  # the newest entry
+        # 11 entries: the preview offers all of them, the full list has no such link.
+        assert ('id="activity-all"' in html) == (which == "latest")
+        tables = " ".join(q["sql"] for q in captured.captured_queries)
+        for table in ("orders_installment", "claims_claim", "rentals_voucher", "blocks_block"):
+            assert table not in tables, (which, table)
+        assert len(captured.captured_queries) <= 5, which  # session, user, customer, entries
