@@ -7,3 +7,10 @@ class BenchConfig(AppConfig):
     name = "standing.bench"
     label = "bench"
     verbose_name = "Benchmarks"
+
+    def ready(self):
+        from standing.core.bench import BENCHES
+
+        from .pages import bench_pages
+
+        BENCHES.register(bench_pages, key="pages")

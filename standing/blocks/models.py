@@ -137,15 +137,18 @@ class CustomerBlocks:
     """The blocks' part of a customer's standing (registered with customers.standing)."""
 
     def ends_of_active(self, customer, now):
+        # Unordered: the standing takes the latest end (or none), whatever the order.
         return list(
-            Block.objects.filter(Block.active_q(now), customer=customer).values_list(
-                "ends_at", flat=True
-            )
+            Block.objects.filter(Block.active_q(now), customer_id=customer.pk)
+            .order_by()
+            .values_list("ends_at", flat=True)
         )
 
     def active_ends(self, customer_ids, now):
-        return Block.objects.filter(Block.active_q(now), customer_id__in=customer_ids).values_list(
-            "customer_id", "ends_at"
+        return (
+            Block.objects.filter(Block.active_q(now), customer_id__in=customer_ids)
+            .order_by()
+            .values_list("customer_id", "ends_at")
         )
 
     def blocked_customers(self, now):

@@ -16,20 +16,21 @@ from django.db.models import Q
 from .normalize import phone_e164, search_key
 
 
-def _prefix(field, value):
+def prefix_q(field, value):
+    """``field`` starts with ``value``, as an index range (no LIKE, no scan)."""
     # A range instead of LIKE: uses the B-tree index on SQLite and PostgreSQL alike.
     return Q(**{f"{field}__gte": value, f"{field}__lt": value + "\uffff"})
 
 
 def _word_q(word):
     key = search_key(word)
-    q = _prefix("email_key", word.lower())
+    q = prefix_q("email_key", word.lower())
     if not key:
         return q
     if connection.vendor == "postgresql":
         q |= Q(search_name__contains=key)
     else:
-        q |= _prefix("search_name", key) | _prefix("first_key", key)
+        q |= prefix_q("search_name", key) | prefix_q("first_key", key)
     return q
 
 
@@ -42,7 +43,7 @@ def search(queryset, text: str):
         return queryset.filter(number=f"{settings.CUSTOMER_NUMBER_PREFIX}{int(digits):06d}")
     if re.fullmatch(r"[+\d][\d /()\-]{5,}", text):
         try:
-            return queryset.filter(_prefix("phone", phone_e164(text)))
+            return queryset.filter(prefix_q("phone", phone_e164(text)))
         except ValidationError:
             pass
     words = text.split()[:5]
@@ -50,7 +51,7 @@ def search(queryset, text: str):
         # "Anna Müller" or "Müller Anna": one index range on "last first" either way round.
         a, b = (search_key(w) for w in words)
         return queryset.filter(
-            _prefix("search_name", f"{a} {b}") | _prefix("search_name", f"{b} {a}")
+            prefix_q("search_name", f"{a} {b}") | prefix_q("search_name", f"{b} {a}")
         )
     query = Q()
     for word in words:

@@ -21,11 +21,15 @@ from .search import customer_list
 from .standing import blocked_until, filter_blocked, standing
 
 ACTIVITY_PREVIEW = 8
+# A search or filter counts this many matching customers at most ("more than 1,000"): a
+# common last name among a million customers need not be counted to the last one.
+LIST_CAP = 1_000
 
 
 def _customer(request, number, actor=None):
     actor = actor or acting(request, *BACK_OFFICE)
-    return get_scoped(Customer.objects.select_related("group"), actor, number=number)
+    # The login ("Zugänge") and the group show on the card: read with the customer.
+    return get_scoped(Customer.objects.select_related("group", "user"), actor, number=number)
 
 
 @login_required
@@ -40,7 +44,7 @@ def customer_list_view(request):
     )
     if params.get("blocked") in ("1", "0"):
         qs = filter_blocked(qs, params["blocked"] == "1")
-    page = EstimatingPaginator(qs, 25).get_page(params.get("page"))
+    page = EstimatingPaginator(qs, 25, cap=LIST_CAP).get_page(params.get("page"))
     rows = list(page.object_list)
     blocked = blocked_until([c.pk for c in rows])
     for row in rows:
@@ -62,20 +66,29 @@ def customer_list_view(request):
     return render(request, template, context)
 
 
-def _card_context(request, customer, actor, **extra):
+def _activity_context(request, customer, actor):
     # Scoped like every query: a vendor user sees entries about their own orders and the
     # customer's standing only (deny by default); internal entries are for staff.
     activity = scoped(customer.activity.select_related("actor"), actor)
     if not actor.is_staff:
         activity = activity.filter(internal=False)
     show_all = request.GET.get("activity") == "all"
+    shown = list(activity if show_all else activity[: ACTIVITY_PREVIEW + 1])
+    # Counted only when there is more than the preview shows ("Show all N entries").
+    total = activity.count() if len(shown) > ACTIVITY_PREVIEW and not show_all else len(shown)
     return {
         "customer": customer,
         "actor": actor,
-        "standing": standing(customer),
-        "activity": activity if show_all else activity[:ACTIVITY_PREVIEW],
-        "activity_total": activity.count(),
+        "activity": shown[:ACTIVITY_PREVIEW] if not show_all else shown,
+        "activity_total": total,
         "show_all_activity": show_all,
+    }
+
+
+def _card_context(request, customer, actor, **extra):
+    return {
+        **_activity_context(request, customer, actor),
+        "standing": standing(customer),
         "permissions": services.permission_rows(customer),
         "grant_choices": Grant.choices,
         "files": customer.files.all(),
@@ -102,10 +115,11 @@ def card(request, number):
             % {"number": customer.number, "other": customer.merged_into.number},
         )
         return redirect(customer.merged_into)
-    context = _card_context(request, customer, actor)
     if request.htmx and request.GET.get("activity"):
+        # The activity list alone (refreshed after an action, or expanded): not the panels.
+        context = _activity_context(request, customer, actor)
         return render(request, "customers/card.html#activity", context)
-    return render(request, "customers/card.html", context)
+    return render(request, "customers/card.html", _card_context(request, customer, actor))
 
 
 @login_required
@@ -139,10 +153,11 @@ def edit(request, number):
         else:
             messages.success(request, _("Master data saved."))
             if request.htmx:
+                # The master data alone: not every panel of the card for one partial.
                 response = render(
                     request,
                     "customers/card.html#masterdata",
-                    _card_context(request, customer, actor),
+                    {"customer": customer, "actor": actor},
                 )
                 response["HX-Trigger"] = "activityChanged"
                 return response

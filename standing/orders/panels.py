@@ -14,17 +14,11 @@ def _orders(actor):
 
 
 def orders_context(request, customer, actor):
-    today = timezone.localdate()
-    orders = _orders(actor).filter(customer=customer)
-    overdue = dict(
-        services.overdue_orders(today, orders.select_related(None)).values_list(
-            "pk", "overdue_since"
-        )
+    # One query: the customer's orders, each with the day it fell overdue (None if not).
+    orders = services.with_overdue_since(
+        timezone.localdate(), _orders(actor).filter(customer=customer)
     )
-    rows = list(orders.order_by("-created_at"))
-    for order in rows:
-        order.overdue_since = overdue.get(order.pk)
-    return {"orders": rows}
+    return {"orders": list(orders.order_by("-created_at"))}
 
 
 def payments_context(request, customer, actor):

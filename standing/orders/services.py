@@ -5,7 +5,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, ExpressionWrapper, F, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -14,7 +23,7 @@ from standing.activity.services import record
 from standing.core.errors import DomainError
 from standing.core.money import format_money, parse_amount
 from standing.customers.models import Customer
-from standing.customers.normalize import search_key
+from standing.customers.search import prefix_q, search
 from standing.customers.services import link_vendor
 
 from .models import (
@@ -240,6 +249,15 @@ def overdue_orders(as_of: date, queryset=None):
     )
 
 
+def with_overdue_since(as_of: date, queryset):
+    """``queryset`` (orders) each annotated with ``overdue_since``: the earliest due date of
+    an installment overdue on ``as_of`` (None when nothing is overdue; the rule of
+    ``overdue_orders``, which keeps only the orders that are), in the same query."""
+    rows = owed_installments(as_of).filter(order=OuterRef("pk")).order_by().values("order")
+    since = rows.annotate(since=Min("due_date")).values("since")
+    return queryset.annotate(overdue_since=Subquery(since))
+
+
 def open_payments(customer, orders, as_of: date):
     """The customer's due and unpaid installments, oldest first, each with ``age`` in days."""
     rows = list(
@@ -278,13 +296,32 @@ def balances(customer, orders, as_of: date):
     )
 
 
+# Up to this many customers matching a search, their orders are found by the customers' ids
+# (an index probe per customer, OR-ed with the number range in one bitmap); above, by a
+# UNION of the two index-driven sets, which the database reads from the customers' side.
+SEARCH_CUSTOMER_IDS = 1000
+
+
+def order_search_q(q: str) -> Q:
+    """Orders whose number starts with ``q`` (as typed, in capitals or in small letters: an
+    index range each, not a substring scan over every order), or whose customer the customer
+    search finds (number, name keys, email, phone: ``customers.search``, on its indexes)."""
+    match = Q()
+    for number in {q, q.upper(), q.lower()}:
+        match |= prefix_q("number", number)
+    customers = search(Customer.objects.order_by(), q).values_list("pk", flat=True)
+    ids = list(customers[: SEARCH_CUSTOMER_IDS + 1])
+    if len(ids) > SEARCH_CUSTOMER_IDS:
+        # An OR with a subquery would make the database test every order against it.
+        by_number = Order.objects.filter(match).order_by().values("pk")
+        by_customer = Order.objects.filter(customer__in=customers).order_by().values("pk")
+        return Q(pk__in=by_number.union(by_customer, all=True))
+    return match | Q(customer_id__in=ids) if ids else match
+
+
 def order_list(queryset, *, q="", vendor=None, customer="", status="", overdue_on=None):
     if q:
-        queryset = queryset.filter(
-            Q(number__icontains=q)
-            | Q(customer__number__iexact=q)
-            | Q(customer__search_name__contains=search_key(q))
-        )
+        queryset = queryset.filter(order_search_q(q))
     if vendor:
         queryset = queryset.filter(vendor_id=vendor)
     if customer:

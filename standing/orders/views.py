@@ -22,6 +22,9 @@ from . import events, services
 from .forms import EventForm
 from .models import InstallmentState, Order, OrderStatus
 
+# A filtered order list counts this many matches at most ("more than 10,000 orders").
+LIST_CAP = 10_000
+
 
 @login_required
 def order_list_view(request):
@@ -36,7 +39,10 @@ def order_list_view(request):
         status=params.get("status") if params.get("status") in OrderStatus.values else "",
         overdue_on=today if params.get("overdue") == "1" else None,
     )
-    page = EstimatingPaginator(qs.order_by("-created_at", "-id"), 25).get_page(params.get("page"))
+    # Newest first (the index order_newest_first); a filtered list counts to LIST_CAP at most.
+    page = EstimatingPaginator(qs.order_by("-created_at", "-id"), 25, cap=LIST_CAP).get_page(
+        params.get("page")
+    )
     overdue = {
         o.pk: o
         for o in services.overdue_orders(

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from standing.core.forms import BootstrapMixin
+from standing.core.forms import BootstrapMixin, ListedModelChoiceField
 from standing.orders.models import ItemKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,7 +25,7 @@ class ReturnForm(forms.Form):
 
 
 class DamageForm(BootstrapMixin, forms.Form):
-    item = forms.ModelChoiceField(label=_("Object"), queryset=None)
+    item = ListedModelChoiceField(label=_("Object"), queryset=None)
     date = forms.DateField(label=_("Date"), widget=DATE)
     description = forms.CharField(label=_("Description"), max_length=2000)
     amount = money_field(_("Amount"))
@@ -36,7 +36,7 @@ class DamageForm(BootstrapMixin, forms.Form):
 
 
 class VoucherForm(BootstrapMixin, forms.Form):
-    vendor = forms.ModelChoiceField(label=_("Vendor"), queryset=None)
+    vendor = ListedModelChoiceField(label=_("Vendor"), queryset=None)
     code = forms.CharField(label=_("Code"), max_length=40, required=False)
     value = money_field(_("Value (EUR)"), required=False, min_value=0.01)
     percent = forms.DecimalField(

@@ -25,3 +25,27 @@ def test_big_unfiltered_list_on_postgresql_uses_the_estimate(customer_factory, m
     count = paginator.count
     assert paginator.estimated == (connection.vendor == "postgresql")
     assert count >= 0 if paginator.estimated else count == 3
+
+
+def test_a_filtered_list_counts_up_to_its_cap(customer_factory, django_assert_num_queries):
+    for _ in range(5):
+        customer_factory()
+    filtered = Customer.objects.filter(status=Customer.objects.first().status)
+    capped = EstimatingPaginator(filtered, 2, cap=3)
+    with django_assert_num_queries(1):  # COUNT(*) over a LIMIT 4, once
+        assert capped.count == 3 and capped.capped and not capped.estimated
+        assert capped.num_pages == 2
+    exact = EstimatingPaginator(filtered, 2, cap=5)
+    assert exact.count == 5 and not exact.capped
+    assert EstimatingPaginator(filtered, 2).count == 5  # without a cap: exact, as before
+
+
+def test_the_pager_says_more_than_when_capped(rf):
+    from django.template.loader import render_to_string
+
+    paginator = EstimatingPaginator(list(range(10)), 2)
+    paginator.capped = True
+    html = render_to_string(
+        "core/_pagination.html", {"page": paginator.page(1), "total": "4"}, request=rf.get("/")
+    )
+    assert "more than 4" in html
