@@ -335,11 +335,12 @@ class CsvImport:
     def _batch(self, rows, report, apply):
         self.prepare(rows)
         items = []
+        cleaning = [column for column in self.columns if column.clean]
         for row in rows:
             try:
                 errors = {}
-                for column in self.columns:
-                    if column.clean and column.name in row.values:
+                for column in cleaning:
+                    if column.name in row.values:
                         try:
                             row.values[column.name] = column.clean(row.values[column.name])
                         except ValidationError as error:
