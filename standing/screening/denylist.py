@@ -206,9 +206,7 @@ def normalise(values: dict):
         except ValidationError as error:
             return "error", error.message_dict
         cleaned = tuple(entry[c] for c in COLUMNS)
-    first, last, _birth, email, _phone, _iban, street, postal, _city, country, document, _ = (
-        cleaned
-    )
+    first, last, _birth, email, _phone, _iban, street, postal, _city, country, document, _ = cleaned
     derived = (
         _name_key(first, last),
         keys.email_key(email) if email else "",
