@@ -76,7 +76,16 @@ class BulkLoader:
         # they are; aware datetimes are stored in UTC without an offset, as Django stores them.
         if isinstance(field, models.DateTimeField):
             ops = connection.ops
-            return lambda v: None if v is None else ops.adapt_datetimefield_value(v)
+            last = [None, None]  # a load's rows mostly share their timestamps: adapt once
+
+            def adapt(value):
+                if value is None:
+                    return None
+                if value is not last[0]:
+                    last[:] = value, ops.adapt_datetimefield_value(value)
+                return last[1]
+
+            return adapt
         return None
 
     def load(self, model, rows, progress=None) -> int:

@@ -314,7 +314,8 @@ class CsvImport:
                 reader_line = 1 + reader.line_num
                 continue
             reader_line = 1 + reader.line_num
-            if not any(v.strip() for v in values):
+            joined = "".join(values)  # one look at the whole record for the rare cases
+            if not joined.strip():
                 continue
             report.rows += 1
             if len(values) != len(header):
@@ -326,20 +327,22 @@ class CsvImport:
                 )
                 continue
             cells = dict(zip(header, values, strict=True))
-            nul = [column for column, value in cells.items() if "\x00" in value]
-            for column in nul:
-                report.problem(start, column, _("contains a NUL byte"))
-            if not nul:
+            if "\x00" not in joined:
                 yield Row(start, cells)
+                continue
+            for column, value in cells.items():
+                if "\x00" in value:
+                    report.problem(start, column, _("contains a NUL byte"))
 
     def _batch(self, rows, report, apply):
         self.prepare(rows)
         items = []
+        cleaning = [column for column in self.columns if column.clean]
         for row in rows:
             try:
                 errors = {}
-                for column in self.columns:
-                    if column.clean and column.name in row.values:
+                for column in cleaning:
+                    if column.name in row.values:
                         try:
                             row.values[column.name] = column.clean(row.values[column.name])
                         except ValidationError as error:

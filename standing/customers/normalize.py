@@ -16,14 +16,16 @@ from schwifty.exceptions import SchwiftyException
 from standing.core.formats import iban_display, phone_display  # noqa: F401  (re-exported)
 
 GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_NOT_KEPT = re.compile(r"[^a-z0-9@.+\- ]")
 
 
 def search_key(text: str) -> str:
     """Lower case, German transliteration, other accents dropped, single spaces."""
     text = (text or "").lower().translate(GERMAN)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^a-z0-9@.+\- ]", " ", text).split())
+    if not text.isascii():  # ASCII has nothing to decompose (most names, every key)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(_NOT_KEPT.sub(" ", text).split())
 
 
 def phone_e164(raw: str, region: str = "DE") -> str:

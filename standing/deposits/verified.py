@@ -72,15 +72,29 @@ ACTIONS = {
 
 def on_verified(customer, actor):
     actor = actor or SYSTEM  # transition() also accepts no actor (the system)
-    for name in settings.VERIFIED_ACTIONS:
-        try:
-            with transaction.atomic():
-                VerifiedActionRun.objects.create(customer=customer, action=name)
-        except IntegrityError:
-            continue  # ran already when the customer was VERIFIED before
+    names = list(dict.fromkeys(settings.VERIFIED_ACTIONS))
+    try:
+        # The first time (the usual case): every run recorded by one INSERT.
+        with transaction.atomic():
+            VerifiedActionRun.objects.bulk_create(
+                VerifiedActionRun(customer=customer, action=name) for name in names
+            )
+    except IntegrityError:
+        # VERIFIED before: each action on its own, those that ran already are left out.
+        names = [name for name in names if _first_run(customer, name)]
+    for name in names:
         ACTIONS[name][1](customer, actor)
     if settings.AUTO_ACTIVATE_VERIFIED:
         transition(customer, CustomerStatus.ACTIVE, actor, summary=_("Activated automatically"))
+
+
+def _first_run(customer, name):
+    try:
+        with transaction.atomic():
+            VerifiedActionRun.objects.create(customer=customer, action=name)
+    except IntegrityError:
+        return False  # ran already when the customer was VERIFIED before
+    return True
 
 
 @task()

@@ -112,11 +112,13 @@ def suggestions(customer, limit=20) -> list[Suggestion]:
     return result[:limit]
 
 
-def refresh_pairs(customer):
+def refresh_pairs(customer, created=False):
     """Store the customer's current suggestions for the "Dubletten" page (dismissed pairs
-    stay dismissed; pairs that no longer match go)."""
-    open_pairs = DuplicatePair.objects.filter(dismissed_at__isnull=True)
-    open_pairs.filter(Q(a=customer) | Q(b=customer)).delete()
+    stay dismissed; pairs that no longer match go). ``created``: a customer just inserted
+    is in no pair yet."""
+    if not created:
+        open_pairs = DuplicatePair.objects.filter(dismissed_at__isnull=True)
+        open_pairs.filter(Q(a=customer) | Q(b=customer)).delete()
     rows = []
     for s in suggestions(customer, limit=PER_KEY_LIMIT):
         a, b = _pair(customer.pk, s.customer.pk)
@@ -138,10 +140,10 @@ RELEVANT = {
 }
 
 
-def customer_saved(sender, instance, update_fields=None, raw=False, **kwargs):
+def customer_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
     if raw or (update_fields is not None and not (set(update_fields) & RELEVANT)):
         return
-    refresh_pairs(instance)
+    refresh_pairs(instance, created=created)
 
 
 def open_pairs():

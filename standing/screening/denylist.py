@@ -198,33 +198,87 @@ def normalise(values: dict):
     row: ``clean_entry`` and the keys ``DenyEntry.compute_keys`` would give, without parsing
     the phone and the IBAN twice (``clean_entry`` gave their normal forms, which are their
     keys). A pure function of the row, so worker processes can run it."""
-    try:
-        cleaned = clean_entry(values)
-    except ValidationError as error:
-        return "error", error.message_dict
+    cleaned = _clean_fast(values)
+    if cleaned is None:
+        # Anything unusual (or wrong) goes the one way that words the problems.
+        try:
+            entry = clean_entry(values)
+        except ValidationError as error:
+            return "error", error.message_dict
+        cleaned = tuple(entry[c] for c in COLUMNS)
+    first, last, _birth, email, _phone, _iban, street, postal, _city, country, document, _ = cleaned
     derived = (
-        _name_key(cleaned["first_name"], cleaned["last_name"]),
-        keys.email_key(cleaned["email"]) if cleaned["email"] else "",
-        cleaned["phone"],  # E.164 already: phone_key(e164) == e164
-        cleaned["iban"],  # compact already: iban_key(compact) == compact
-        _address_key(cleaned["street"], cleaned["postal_code"], cleaned["country"])
-        if cleaned["street"]
-        else "",
-        keys.document_key(cleaned["document_number"]) if cleaned["document_number"] else "",
+        _name_key(first, last),
+        keys.email_key(email) if email else "",
+        cleaned[4],  # E.164 already: phone_key(e164) == e164
+        cleaned[5],  # compact already: iban_key(compact) == compact
+        _address_key(street, postal, country) if street else "",
+        keys.document_key(document) if document else "",
     )
-    return "ok", tuple(cleaned[c] for c in COLUMNS) + derived
+    return "ok", cleaned + derived
+
+
+# (position in COLUMNS, max_length) of the columns clean_entry holds to their length.
+@functools.cache
+def _limit_positions():
+    return tuple(
+        (COLUMNS.index(name), limit) for name, limit in _limits().items() if limit is not None
+    )
+
+
+def _clean_fast(values: dict):
+    """The cleaned columns (in COLUMNS order) of a good row of text cells, exactly as
+    ``clean_entry`` gives them, or None where ``clean_entry`` must decide (a problem, or
+    cells that are not text). Empty cells cost nothing: a list has many."""
+    try:
+        row = [(values.get(c) or "").strip() for c in COLUMNS]
+    except AttributeError:  # not text (a form's date): the general way
+        return None
+    first, last, birth, email, phone, iban, street, postal, city, country, document, note = row
+    if birth:
+        try:
+            row[2] = date.fromisoformat(birth)
+        except ValueError:
+            return None
+    else:
+        row[2] = None
+    try:
+        if email:
+            validate_email(email)
+        if phone:
+            row[4] = phone_e164(phone)
+        if iban:
+            row[5] = iban_compact(iban)
+    except ValidationError:
+        return None
+    row[9] = country = (country or "DE").upper()
+    if len(country) != 2 or not country.isalpha():
+        return None
+    for position, limit in _limit_positions():
+        if len(row[position]) > limit:
+            return None
+    if "\x00" in "".join(v for v in row if v.__class__ is str):
+        return None
+    if not (last or row[2] or email or phone or iban or street or document):
+        return None
+    return tuple(row)
 
 
 def default_processes():
     return min(os.cpu_count() or 1, 4)
 
 
-def _normalise_batch(batch):
+def _normalise_part(part):
+    """Normalise a part of a batch (in a worker process): ``(language, header, rows of
+    cells)`` → (the results pickled for the spool, {index in the part: errors}). Only the
+    problems travel back unpickled: the check pass needs nothing else of a good row."""
     from django.utils import translation
 
-    language, rows = batch
+    language, header, rows = part
     with translation.override(language):
-        return [normalise(values) for values in rows]
+        results = [normalise(dict(zip(header, cells, strict=True))) for cells in rows]
+    errors = {i: value for i, (state, value) in enumerate(results) if state == "error"}
+    return pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL), errors
 
 
 class DenyListImport(CsvImport):
@@ -292,29 +346,47 @@ class DenyListImport(CsvImport):
     def prepare(self, rows):
         lines = [row.line for row in rows]
         if self._writing:
-            spooled_lines, results = pickle.load(self._spool)
-            if spooled_lines == lines:
-                self._results = dict(zip(lines, results, strict=True))
-                return
-        results = self._normalise([row.values for row in rows])  # pragma: no branch
-        if not self._writing:
-            pickle.dump((lines, results), self._spool, protocol=pickle.HIGHEST_PROTOCOL)
-        self._results = dict(zip(lines, results, strict=True))
+            spooled_lines, parts = pickle.load(self._spool)
+            results = [result for _ in range(parts) for result in pickle.load(self._spool)]
+            if spooled_lines != lines:  # pragma: no cover - the file changed between passes
+                results = [normalise(row.values) for row in rows]
+            self._results = dict(zip(lines, results, strict=True))
+            return
+        blobs, errors = self._normalise([row.values for row in rows])
+        pickle.dump((lines, len(blobs)), self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        for blob in blobs:
+            self._spool.write(blob)
+        self._results = {lines[i]: ("error", value) for i, value in errors.items()}
 
     def _normalise(self, rows):
+        """The batch's results, pickled in parts for the spool, and its problems by index."""
         if len(rows) < PARALLEL_FROM or self.processes < 2:
-            return [normalise(values) for values in rows]
+            results = [normalise(values) for values in rows]
+            errors = {i: value for i, (state, value) in enumerate(results) if state == "error"}
+            return [pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)], errors
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.processes)
         from django.utils import translation
 
         language = translation.get_language() or "en"
+        # Cells travel as tuples under one header, not as a dict each.
+        header = tuple(rows[0])
         size = (len(rows) + self.processes * 4 - 1) // (self.processes * 4)
-        parts = [(language, rows[i : i + size]) for i in range(0, len(rows), size)]
-        return [result for part in self._pool.map(_normalise_batch, parts) for result in part]
+        parts = [
+            (language, header, [tuple(values.values()) for values in rows[i : i + size]])
+            for i in range(0, len(rows), size)
+        ]
+        blobs, errors = [], {}
+        for start, (blob, part_errors) in zip(
+            range(0, len(rows), size), self._pool.map(_normalise_part, parts), strict=True
+        ):
+            blobs.append(blob)
+            errors.update((start + i, value) for i, value in part_errors.items())
+        return blobs, errors
 
     def clean(self, row):
-        state, value = self._results.pop(row.line)
+        # The check pass knows only the problems (a good row is written from the spool).
+        state, value = self._results.pop(row.line, ("ok", None))
         if state == "error":
             raise ValidationError(value)
         return value

@@ -84,12 +84,15 @@ def match_customer(customer) -> list[Hit]:
     return hits
 
 
-def refresh_customer_keys(customer):
+def refresh_customer_keys(customer, created=False):
+    """Store the customer's keys; ``created``: the customer was just inserted, so they have
+    no keys yet (one INSERT instead of a locked look-up and savepoints)."""
     k = keys.customer_keys(customer)
-    CustomerKeys.objects.update_or_create(
-        customer_id=customer.pk,
-        defaults={"birth_date": k["birth_date"], **{column: k[column] for column in REVERSE_KEYS}},
-    )
+    values = {"birth_date": k["birth_date"], **{column: k[column] for column in REVERSE_KEYS}}
+    if created:
+        CustomerKeys.objects.create(customer_id=customer.pk, **values)
+    else:
+        CustomerKeys.objects.update_or_create(customer_id=customer.pk, defaults=values)
 
 
 def customers_matching(entry: DenyEntry) -> set[int]:

@@ -28,19 +28,33 @@ class DenyEntry(models.Model):
     )
     added_by_label = models.CharField(_("added by"), max_length=150, blank=True)
     # "bench" marks synthetic entries of `standing screening bench`, so they can be told apart.
-    source = models.CharField(max_length=20, blank=True, default="", db_index=True)
+    source = models.CharField(max_length=20, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    name_key = models.CharField(max_length=220, editable=False, db_index=True, default="")
-    email_key = models.CharField(max_length=254, editable=False, db_index=True, default="")
-    phone_key = models.CharField(max_length=32, editable=False, db_index=True, default="")
-    iban_key = models.CharField(max_length=34, editable=False, db_index=True, default="")
-    address_key = models.CharField(max_length=240, editable=False, db_index=True, default="")
-    document_key = models.CharField(max_length=40, editable=False, db_index=True, default="")
+    name_key = models.CharField(max_length=220, editable=False, default="")
+    email_key = models.CharField(max_length=254, editable=False, default="")
+    phone_key = models.CharField(max_length=32, editable=False, default="")
+    iban_key = models.CharField(max_length=34, editable=False, default="")
+    address_key = models.CharField(max_length=240, editable=False, default="")
+    document_key = models.CharField(max_length=40, editable=False, default="")
 
     class Meta:
         ordering = ["-id"]
+        # Plain B-tree indexes of the keys matching looks up by equality (and the email
+        # search by range), none on ``name_key``: matching reaches names through the birth
+        # date, the staff search through the trigram index (PostgreSQL, migration 0002).
+        # Declared here, not as ``db_index``, so PostgreSQL gets no second ``…_like``
+        # (varchar_pattern_ops) index per column that no query uses: every index is paid
+        # for by every row an import writes.
+        indexes = [
+            models.Index(fields=["email_key"], name="denyentry_email_key"),
+            models.Index(fields=["phone_key"], name="denyentry_phone_key"),
+            models.Index(fields=["iban_key"], name="denyentry_iban_key"),
+            models.Index(fields=["address_key"], name="denyentry_address_key"),
+            models.Index(fields=["document_key"], name="denyentry_document_key"),
+            models.Index(fields=["source"], name="denyentry_source"),
+        ]
         verbose_name = _("deny-list entry")
         verbose_name_plural = _("deny list")
 

@@ -159,6 +159,13 @@ def same_person(customer, values) -> bool:
     )
 
 
+def _lock_registrations():
+    """Take the registrations' lock row (one locking read once the row exists, as migration
+    0006 makes it)."""
+    if not Sequence.objects.select_for_update().filter(key="registrations").exists():
+        locks.lock(Sequence.objects.get_or_create(key="registrations")[0])
+
+
 def register(actor, values: dict, initial_payment: dict | None = None) -> Customer:
     """Create the customer in PENDING with a login ("Zugang"), then screen them at once.
 
@@ -167,7 +174,7 @@ def register(actor, values: dict, initial_payment: dict | None = None) -> Custom
     with transaction.atomic():
         # One registration after the other (the fast part only; screening runs afterwards),
         # so the same person registering twice at once is still found as a repeat.
-        locks.lock(Sequence.objects.get_or_create(key="registrations")[0])
+        _lock_registrations()
         vendor = Vendor.objects.get(pk=actor.vendor_id) if actor.vendor_id else None
         if (existing := repeated_registration(values)) is not None:
             if vendor is not None and same_person(existing, values):
@@ -219,8 +226,9 @@ def _send_received(customer):
     outbox.enqueue(customer, subject, body)
 
 
-def _new_findings(customer, result, hits, initial_payment):
-    """(kind, attribute, detail, entry, score) of every finding of this run."""
+def _new_findings(customer, result, hits, initial_payment, on_record):
+    """(kind, attribute, detail, entry, score) of every finding of this run; ``on_record``:
+    the customer's findings that are not cleared."""
     found = []
     if initial_payment and initial_payment.get("status") == "failed":
         detail = f"{initial_payment.get('provider', '')} {initial_payment.get('reference', '')}"
@@ -233,12 +241,7 @@ def _new_findings(customer, result, hits, initial_payment):
         detail = f"#{hit.entry.pk} {hit.entry.first_name} {hit.entry.last_name}".strip()
         found.append((ReasonKind.DENYLIST, hit.attribute, detail, hit.entry, hit.score))
     # A hit already on record (open, confirmed or denying) is not recorded twice.
-    known = {
-        (f.kind, f.attribute, f.entry_id)
-        for f in customer.findings.exclude(state=FindingState.CLEARED).only(
-            "kind", "attribute", "entry_id"
-        )
-    }
+    known = {(f.kind, f.attribute, f.entry_id) for f in on_record}
     return [f for f in found if (f[0], f[1], f[3].pk if f[3] else None) not in known]
 
 
@@ -252,10 +255,15 @@ def screen(customer, actor, trigger, initial_payment=None, with_credit=True):
     hits = match_customer(customer)
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
-        found = _new_findings(customer, result, hits, initial_payment)
+        on_record = list(
+            customer.findings.exclude(state=FindingState.CLEARED).only(
+                "kind", "attribute", "entry_id", "state"
+            )
+        )
+        found = _new_findings(customer, result, hits, initial_payment, on_record)
         if trigger == Trigger.DENYLIST and not found:
             return None
-        open_reviews = customer.findings.filter(state=FindingState.REVIEW).exists()
+        open_reviews = any(f.state == FindingState.REVIEW for f in on_record)
         decides = customer.status == S.PENDING and trigger != Trigger.DENYLIST
         if customer.status == S.DENIED:
             # New reasons of a denied customer join the ones on record. Staff re-running the

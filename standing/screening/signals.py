@@ -7,7 +7,7 @@ changes master data (create_customer, update_customer, merges) goes through ``sa
 from .matching import KEY_SOURCE_FIELDS, refresh_customer_keys
 
 
-def customer_saved(sender, instance, update_fields=None, **kwargs):
+def customer_saved(sender, instance, created=False, update_fields=None, **kwargs):
     if update_fields is not None and not (set(update_fields) & KEY_SOURCE_FIELDS):
         return
-    refresh_customer_keys(instance)
+    refresh_customer_keys(instance, created=created)

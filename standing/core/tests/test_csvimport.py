@@ -11,6 +11,11 @@ from standing.core.models import Sequence
 from standing.core.money import parse_amount
 
 
+def written():
+    """The rows the importer wrote (not the ones migrations make, such as "registrations")."""
+    return Sequence.objects.exclude(key="registrations")
+
+
 class Counters(CsvImport):
     """Writes core Sequence rows: key and a money amount as its value in cents."""
 
@@ -81,7 +86,7 @@ def test_a_late_non_utf8_byte_still_switches_the_whole_file(db, monkeypatch):
 def test_the_header_is_checked_and_problems_named(db, header, named):
     with pytest.raises(CsvFileError, match=named):
         Counters().apply(f"{header}\nk,1.00,\n".encode())
-    assert not Sequence.objects.exists()
+    assert not written().exists()
 
 
 def test_every_bad_row_is_reported_with_line_and_column_and_nothing_written(db):
@@ -107,7 +112,7 @@ def test_every_bad_row_is_reported_with_line_and_column_and_nothing_written(db):
     with pytest.raises(ImportRefused) as refused:
         Counters().apply(text.encode())
     assert len(refused.value.report.problems) == 4
-    assert not Sequence.objects.exists()
+    assert not written().exists()
 
 
 def test_problems_are_told_in_the_users_language(db):
@@ -120,7 +125,7 @@ def test_problems_are_told_in_the_users_language(db):
 def test_dry_run_checks_and_writes_nothing(db):
     report = Counters().apply(b"key,amount,note\na,1.00,\nb,2.00,\n", dry_run=True)
     assert report.dry_run and report.valid == 2 and report.applied == 0
-    assert not Sequence.objects.exists()
+    assert not written().exists()
 
 
 def test_a_failure_while_writing_rolls_back_every_batch(db):
@@ -129,7 +134,7 @@ def test_a_failure_while_writing_rolls_back_every_batch(db):
     with pytest.raises(RuntimeError):
         importer.apply(text.encode())
     assert len(importer.batches) == 3  # two batches were written before
-    assert not Sequence.objects.exists()
+    assert not written().exists()
 
 
 def test_structural_problems_are_lines_of_the_report(db):

@@ -70,3 +70,69 @@ def test_parallel_dry_run_writes_nothing(tmp_path, parallel, capsys):
     call_command("denylist", "import", str(file(tmp_path, ROWS * 4)), "--dry-run")
     assert "16 deny-list entries would be imported" in capsys.readouterr().out
     assert not DenyEntry.objects.exists()
+
+
+# Rows that take every turn of the cleaning: accents and umlauts, a name with only a first
+# name, cells with surrounding spaces, lower-case and missing countries, phones and IBANs
+# written in several ways, a street without a postal code, over-long and wrong cells.
+VARIED = [
+    "  Zoë ,  Ørsted-Ça ,1999-12-31, Zoe.O@gmail.com ,+49 (30) 1234-5678,de89370400440532013000,"
+    "Am Markt Pl. 3 , 10 115 ,Berlin,at,  c-12 34 ,\n",
+    "Jürgen,,,,,,Hauptstraße 5,,,,,\n",
+    "Anna,Schmidt,1985-01-02,,0049 171 1234567,,Hauptstr. 5,10115,Berlin,,,Notiz\n",
+    ",,,,,,,,,,,nur eine Notiz\n",
+    "Max,Muster,1985-13-02,,,,,,,,,\n",
+    "Max,Muster,,max@,,,,,,,,\n",
+    "Max,Muster,,,12,,,,,,,\n",
+    "Max,Muster,,,,DE00 1234,,,,,,\n",
+    "Max,Muster,,,,,,,,Deutschland,,\n",
+    "Max," + "M" * 101 + ",,,,,,,,,,\n",
+    "Max,Muster,,,,,,,,D1,,\n",
+]
+
+
+def _row_by_row(values):
+    """What the import stored before it had a fast path: clean_entry, then the keys a
+    DenyEntry's save() computes; or the problems by column."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        cleaned = denylist.clean_entry(dict(values))
+    except ValidationError as error:
+        return "error", error.message_dict
+    entry = DenyEntry(**cleaned)
+    entry.compute_keys()
+    return "ok", tuple(cleaned[c] for c in denylist.COLUMNS) + tuple(
+        getattr(entry, c) for c in denylist.KEY_COLUMNS
+    )
+
+
+def test_normalise_gives_what_row_by_row_gives(tmp_path, settings):
+    import csv
+
+    from standing.bench import generate
+
+    path = tmp_path / "generated.csv"
+    generate.denylist_csv(path, 3000, seed=7)
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    rows += list(csv.DictReader([HEADER, *ROWS, *VARIED]))
+    outcomes = [denylist.normalise(dict(values)) for values in rows]
+    assert outcomes == [_row_by_row(values) for values in rows]
+    assert {state for state, _ in outcomes} == {"ok", "error"}
+
+
+@pytest.mark.django_db
+def test_parallel_import_stores_what_row_by_row_stores(tmp_path, parallel):
+    import csv
+
+    good = [
+        row for row in ROWS + VARIED if _row_by_row(next(csv.DictReader([HEADER, row])))[0] == "ok"
+    ]
+    assert len(good) >= 7
+    rows = good * 3
+    report = denylist.DenyListImport(SYSTEM, processes=2).apply(file(tmp_path, rows))
+    assert report.applied == len(rows)
+    stored = DenyEntry.objects.order_by("id").values_list(*denylist.COLUMNS, *denylist.KEY_COLUMNS)
+    expected = [_row_by_row(values)[1] for values in csv.DictReader([HEADER, *rows])]
+    assert list(stored) == expected
