@@ -25,7 +25,7 @@ from standing.orders.models import (
     PlanKind,
 )
 
-from .amounts import amounts_of, counts
+from .amounts import amounts_of, counts, refresh_open_amounts
 from .lifecycle import BLOCKABLE, CLAIMS
 from .models import (
     ACTIVE_STATES,
@@ -317,6 +317,7 @@ def open_claim(order, actor, *, on: date, event_type=None) -> Claim | None:
             claim.save()
     except IntegrityError:  # opened by a concurrent run meanwhile
         return Claim.objects.filter(order=order, status__in=UNFINISHED_STATES).first()
+    refresh_open_amounts(Claim.objects.filter(pk=claim.pk))
     _record_opened(claim, actor)
     return claim
 
@@ -340,7 +341,13 @@ def _record_opened(claim, actor):
 
 def on_payment_event(order, stored_event, actor):
     """orders.events.AFTER_EVENT: in the event's transaction, open, add to, close or cancel
-    the order's claim."""
+    the order's claim; then the open amount the board filters by is recomputed for the order's
+    claims (the event changed their installments or costs)."""
+    _claim_after_event(order, stored_event, actor)
+    refresh_open_amounts(Claim.objects.filter(order=order))
+
+
+def _claim_after_event(order, stored_event, actor):
     kind = stored_event.type
     if kind in (EventType.PAYMENT_FAILED, EventType.CHARGEBACK, EventType.INSTALLMENTS_STOPPED):
         open_claim(order, actor, on=stored_event.date, event_type=kind)
@@ -663,6 +670,8 @@ def apply_claim_payment(claim, amount, *, on: date, actor, reference: str):
             },
             after={"claim": claim.pk, "reference": reference, "amount": amount},
         )
+        # The ledger changed (the order's event, if any, refreshed it already).
+        refresh_open_amounts(Claim.objects.filter(pk=claim.pk))
         claim.refresh_from_db()
         if claim.status in UNFINISHED_STATES:
             close_if_paid(claim, actor, on=on)
@@ -705,10 +714,9 @@ def claim_list(
 ):
     """Claims filtered as the board filters them, each annotated with its amounts on ``as_of``
     (``open_total``, ``principal``, ``costs``, ``ledger_interest``). ``amounts=False`` leaves
-    the amounts out unless an amount filter needs them (a page of ids, a count)."""
-    from standing.customers.normalize import search_key
-
-    from .amounts import annotate_amounts
+    the amounts out (a page of ids, a count). The open amount range filters the cached
+    ``open_amount`` (indexed), which is the derived ``open_total`` (``check-data``)."""
+    from .amounts import annotate_amounts, refresh_stale
 
     if status == IN_PROGRESS:
         queryset = queryset.filter(status__in=ACTIVE_STATES)
@@ -735,19 +743,51 @@ def claim_list(
     if period_to:
         queryset = queryset.filter(overdue_since__lte=period_to)
     if q:
-        q = q.strip()[:100]
-        key = search_key(q)
-        match = Q(order__number__icontains=q)
-        if key:
-            match |= Q(customer__search_name__contains=key) | Q(customer__first_key=key)
-        queryset = queryset.filter(match)
-    if amounts or amount_min is not None or amount_max is not None:
-        queryset = annotate_amounts(queryset, as_of)
+        queryset = queryset.filter(pk__in=search_hits(q))
+    if amount_min is not None or amount_max is not None:
+        # The cached open amount (an index; ``amounts.refresh_open_amounts``), brought up to
+        # ``as_of`` first where an installment came due since it was computed.
+        refresh_stale(as_of)
     if amount_min is not None:
-        queryset = queryset.filter(open_total__gte=amount_min)
+        queryset = queryset.filter(open_amount__gte=amount_min)
     if amount_max is not None:
-        queryset = queryset.filter(open_total__lte=amount_max)
+        queryset = queryset.filter(open_amount__lte=amount_max)
+    if amounts:
+        queryset = annotate_amounts(queryset, as_of)
     return queryset.select_related("order", "customer", "vendor")
+
+
+def page_of(ids, as_of: date, queryset=None) -> list[Claim]:
+    """The claims ``ids`` (one page, already scoped and ordered) with their derived amounts on
+    ``as_of``, in the order given: the amounts' subqueries run for these rows only."""
+    from .amounts import annotate_amounts
+
+    queryset = Claim.objects.all() if queryset is None else queryset
+    found = annotate_amounts(
+        queryset.filter(pk__in=ids).select_related("order", "customer", "vendor"), as_of
+    )
+    by_pk = {claim.pk: claim for claim in found}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def search_hits(q: str):
+    """The ids of the claims whose order ID starts with ``q`` (case-insensitive) or whose
+    customer's first or last name matches it (the customers' search keys: Müller = Mueller),
+    as one subquery: a UNION of two index lookups (order number prefix; the name's trigram and
+    first-name keys, then the claims by customer), not a scan of every claim."""
+    from standing.customers.models import Customer
+    from standing.customers.normalize import search_key
+    from standing.orders.models import Order
+
+    q = q.strip()[:100]
+    hits = Claim.objects.filter(
+        order__in=Order.objects.filter(number__istartswith=q).values("pk")
+    ).values("pk")
+    key = search_key(q)
+    if key:
+        people = Customer.objects.filter(Q(search_name__contains=key) | Q(first_key=key))
+        hits = hits.union(Claim.objects.filter(customer__in=people.values("pk")).values("pk"))
+    return hits
 
 
 # --- the letters' words (operator admins) -------------------------------------------------

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from standing.accounts.scoping import BACK_OFFICE, acting, get_scoped, scoped
 from standing.activity.models import ActivityRecord
 from standing.core.errors import DomainError
+from standing.core.pagination import CappedPaginator
 
 from . import run as dunning
 from . import services
@@ -84,12 +85,16 @@ def claim_list(request):
             amount_min=_amount(params.get("min")),
             amount_max=_amount(params.get("max")),
             q=params.get("q", ""),
+            amounts=False,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("claims:list")
-    page = Paginator(qs.order_by("-overdue_since", "-id"), 25).get_page(params.get("page"))
-    page.object_list = list(page.object_list)
+    # The page's ids first (no amounts; counted exactly only where that is cheap), then the
+    # page's claims with their derived amounts.
+    ids = qs.order_by("-overdue_since", "-id").values_list("pk", flat=True)
+    page = CappedPaginator(ids, 25).get_page(params.get("page"))
+    page.object_list = services.page_of(list(page.object_list), today)
     services.annotate_actions(page.object_list, actor, today)
     for claim in page.object_list:
         claim.days_overdue = max((today - claim.overdue_since).days, 0)
