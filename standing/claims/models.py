@@ -7,6 +7,8 @@ moves only through ``lifecycle.CLAIMS`` (the shared engine); letters are unique 
 level, the last guard of "exactly once".
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -197,8 +199,21 @@ class Claim(models.Model):
             # The open amount filter and sort (the cached column), for everyone and per vendor.
             models.Index(fields=["open_amount", "id"], name="claim_open_amount_id"),
             models.Index(fields=["vendor", "open_amount", "id"], name="claim_vendor_open_amount"),
-            # The rows whose cache time has run out (``amounts.stale_q``).
-            models.Index(fields=["open_amount_until"], name="claim_open_amount_until"),
+            # Waiting for the vendor (``services.waiting_for_vendor``): review or approval; few
+            # of a million, counted for the claims list's tab and the start page.
+            models.Index(
+                fields=["vendor", "opened_at"],
+                name="claim_waiting_for_vendor",
+                condition=Q(status="open", dunning_started_on__isnull=True) | Q(status="on_hold"),
+            ),
+            # The rows whose cache time has run out (``amounts.stale_q``): only the few with a
+            # change to come or not computed yet (most hold for good: ``amounts.FOREVER``).
+            models.Index(
+                fields=["open_amount_until"],
+                name="claim_open_amount_until",
+                condition=Q(open_amount_until__isnull=True)
+                | Q(open_amount_until__lt=date.max),
+            ),
             models.Index(
                 fields=["open_amount_invoice_due"],
                 name="claim_open_amount_invoice",

@@ -743,7 +743,7 @@ def claim_list(
     if period_to:
         queryset = queryset.filter(overdue_since__lte=period_to)
     if q:
-        queryset = queryset.filter(pk__in=search_hits(q))
+        queryset = queryset.filter(search_q(q, queryset))
     if amount_min is not None or amount_max is not None:
         # The cached open amount (an index; ``amounts.refresh_open_amounts``), brought up to
         # ``as_of`` first where an installment came due since it was computed.
@@ -770,24 +770,39 @@ def page_of(ids, as_of: date, queryset=None) -> list[Claim]:
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
-def search_hits(q: str):
-    """The ids of the claims whose order ID starts with ``q`` (case-insensitive) or whose
-    customer's first or last name matches it (the customers' search keys: Müller = Mueller),
-    as one subquery: a UNION of two index lookups (order number prefix; the name's trigram and
-    first-name keys, then the claims by customer), not a scan of every claim."""
+# Up to this many orders or customers matching a search, their ids go into the claims query as
+# a list (an index lookup per id); a broader search stays a subquery.
+SEARCH_IDS = 5000
+
+
+def search_q(q: str, claims=None) -> Q:
+    """The claims whose order ID starts with ``q`` (case-insensitive) or whose customer's first
+    or last name matches it (the customers' search keys: Müller = Mueller). The orders (their
+    number's prefix index) and the customers (trigram and first-name indexes) are looked up
+    first; the claims then come from their ``order_id`` and ``customer_id`` indexes, not from a
+    scan of every claim joined to its order and customer. Only orders and customers with a
+    claim of ``claims`` (the list's other filters and scope) are listed: the planner then
+    expects as many claims as there are, not a claim for every matching customer."""
+    from django.db.models import Exists, OuterRef
+
     from standing.customers.models import Customer
     from standing.customers.normalize import search_key
     from standing.orders.models import Order
 
     q = q.strip()[:100]
-    hits = Claim.objects.filter(
-        order__in=Order.objects.filter(number__istartswith=q).values("pk")
-    ).values("pk")
+    lookups = [("order_id", Order.objects.filter(number__istartswith=q))]
     key = search_key(q)
     if key:
         people = Customer.objects.filter(Q(search_name__contains=key) | Q(first_key=key))
-        hits = hits.union(Claim.objects.filter(customer__in=people.values("pk")).values("pk"))
-    return hits
+        lookups.append(("customer_id", people))
+    match = Q(pk__in=[])
+    claims = Claim.objects.all() if claims is None else claims
+    for field, found in lookups:
+        found = found.filter(Exists(claims.filter(**{field: OuterRef("pk")})))
+        found = found.order_by().values_list("pk", flat=True)
+        ids = list(found[: SEARCH_IDS + 1])
+        match |= Q(**{f"{field}__in": ids if len(ids) <= SEARCH_IDS else found})
+    return match
 
 
 # --- the letters' words (operator admins) -------------------------------------------------

@@ -103,11 +103,21 @@ def claim_list(request):
         "params": params,
         "status": status,
         "statuses": ClaimStatus.choices,
-        "waiting": services.waiting_for_vendor(_claims(actor)).count(),
+        "waiting": _capped(services.waiting_for_vendor(_claims(actor))),
         "today": today,
     }
     template = "claims/list.html#results" if request.htmx else "claims/list.html"
     return render(request, template, context)
+
+
+WAITING_SHOWN = 999
+
+
+def _capped(queryset):
+    """A badge's count: exact up to 999 (a partial index holds the waiting claims), else
+    "999+"."""
+    n = queryset.order_by()[: WAITING_SHOWN + 1].count()
+    return n if n <= WAITING_SHOWN else f"{WAITING_SHOWN}+"
 
 
 def _timeline(claim, actor):
