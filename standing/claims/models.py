@@ -211,8 +211,7 @@ class Claim(models.Model):
             models.Index(
                 fields=["open_amount_until"],
                 name="claim_open_amount_until",
-                condition=Q(open_amount_until__isnull=True)
-                | Q(open_amount_until__lt=date.max),
+                condition=Q(open_amount_until__isnull=True) | Q(open_amount_until__lt=date.max),
             ),
             models.Index(
                 fields=["open_amount_invoice_due"],

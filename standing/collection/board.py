@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from standing.accounts.scoping import require, scoped
 from standing.claims import services as claims
-from standing.claims.amounts import annotate_amounts, refresh_stale
+from standing.claims.amounts import refresh_stale
 from standing.claims.lifecycle import CLAIMS
 from standing.claims.models import Claim, ClaimStatus
 from standing.core.errors import DomainError
@@ -150,11 +150,7 @@ def board_claims(actor, filters: Filters, as_of: date | None = None, amounts=Tru
 def page_claims(ids, as_of: date) -> list[Claim]:
     """The claims ``ids`` (one page, already scoped and ordered) with their amounts, in the
     order given."""
-    found = annotate_amounts(
-        Claim.objects.filter(pk__in=ids).select_related("order", "customer", "vendor"), as_of
-    )
-    by_pk = {claim.pk: claim for claim in found}
-    return [by_pk[pk] for pk in ids if pk in by_pk]
+    return claims.page_of(ids, as_of)
 
 
 def limitation_warning(claim, today: date) -> bool:

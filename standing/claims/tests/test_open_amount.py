@@ -79,9 +79,11 @@ def test_stopped_installments_run_out_and_are_refreshed(collection, make_order, 
     assert claim.open_amount == Decimal("100.00")
     assert today < claim.open_amount_until < FOREVER
     later = claim.open_amount_until
-    assert Claim.objects.filter(pk=claim.pk).exclude(
-        open_amount_until__lte=later - timedelta(days=1)
-    ).exists()
+    assert (
+        Claim.objects.filter(pk=claim.pk)
+        .exclude(open_amount_until__lte=later - timedelta(days=1))
+        .exists()
+    )
     assert refresh_stale(later - timedelta(days=1)) == 0
     assert refresh_stale(later) == 1
     claim.refresh_from_db()
