@@ -149,9 +149,10 @@ def test_counts_are_exact_up_to_the_cap_then_estimated(support_user, many, monke
     assert exact.count == 4 and not exact.estimated
     monkeypatch.setattr(pagination.CappedPaginator, "exact_up_to", 3)
     capped = pagination.CappedPaginator(qs.order_by("pk"), 2)
+    count = capped.count
     if connection.vendor == "postgresql":
-        assert capped.estimated and capped.count >= 4
+        assert capped.estimated and count >= 4
     else:
-        assert not capped.estimated and capped.count == 4
-    page = login(support_user).get("/api/v1/claims").json()
+        assert not capped.estimated and count == 4
+    page = login(support_user).get("/api/v1/claims?status=in_progress").json()
     assert page["count_estimated"] is (connection.vendor == "postgresql")
