@@ -10,20 +10,42 @@
 ``open_total = principal + open costs + open interest``; a claim whose open total is zero is
 paid. The same figures come as one query's annotations (``annotate_amounts``) for the run, the
 board and the API, and as a dataclass for one claim (``amounts_of``).
+
+The board filters and sorts a million claims by the open total, which the database cannot do
+from correlated subqueries at that size. So ``Claim.open_amount`` keeps the open total as of the
+day it was computed — a cache of this module's derived figure, never read as the amount owed
+(pages, letters, payments and the API keep deriving it) and never written from anywhere but
+``refresh_open_amounts``: it is recomputed set-based in the same transaction by every writer of
+its inputs (payment events, claim payments, the run's ledger entries, new claims), and
+``Claim.open_amount_until`` says until when it holds (the first day on which another
+installment comes due; NULL: not computed yet). The board refreshes the few rows past that day
+before it filters (``refresh_stale``), and ``check-data`` compares every current row with the
+derived value (``integrity.open_amount_cache``).
 """
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    DateField,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from standing.core.money import ZERO, round_money
 from standing.law import services as law
-from standing.orders.models import Installment, InstallmentState, PaymentMethod
+from standing.orders.models import Installment, InstallmentState, Order, PaymentMethod
 
-from .models import ClaimEntry, EntryKind
+from .models import Claim, ClaimEntry, EntryKind
 
 MONEY = DecimalField(max_digits=12, decimal_places=2)
 COST_KINDS = (EntryKind.DUNNING_FEE, EntryKind.FLAT_FEE, EntryKind.PAID_COSTS)
@@ -109,6 +131,89 @@ def annotate_amounts(queryset, as_of: date):
             output_field=MONEY,
         ),
     )
+
+
+# --- the board's cache of the open total (see the module's docstring) ------------------------
+
+# ``open_amount_until`` of a claim whose open total changes with no later due date.
+FOREVER = date.max
+REFRESH_CHUNK = 5000
+
+
+def _min_due(queryset):
+    return Subquery(
+        queryset.order_by().values("order").annotate(first=Min("due_date")).values("first")[:1],
+        output_field=DateField(),
+    )
+
+
+def open_until_expr(as_of: date):
+    """The first day after ``as_of`` on which the principal may change by itself: the next
+    missed installment coming due (counted on its due date), the next open invoice installment
+    coming due (counted from the day after). Payments and events change it too; they refresh
+    it."""
+    unpaid = Installment.objects.filter(order=OuterRef("order"), paid_amount__lt=F("amount"))
+    missed = _min_due(unpaid.filter(state__in=MISSED, due_date__gt=as_of))
+    # An invoice installment due on D counts from D + 1: the first day it changes the total is
+    # the day after the first due date not before ``as_of``.
+    invoice = unpaid.filter(
+        order__payment_method=PaymentMethod.INVOICE,
+        state=InstallmentState.OPEN,
+        due_date__gte=as_of,
+    ).order_by("due_date")
+    invoice_next = invoice.values("due_date")[:1]
+    return missed, invoice_next
+
+
+def _open_amount_expr(as_of: date):
+    """The claim's open total on ``as_of`` as an expression without joins (for an UPDATE):
+    principal + the order's cancellation costs + the ledger (costs and interest, booked less
+    paid: every kind of entry)."""
+    costs = Subquery(
+        Order.objects.filter(pk=OuterRef("order_id")).values("cancellation_costs")[:1],
+        output_field=MONEY,
+    )
+    ledger = _sum(ClaimEntry.objects.filter(claim=OuterRef("pk")), "claim", F("amount"))
+    return ExpressionWrapper(principal_expr(as_of) + costs + ledger, output_field=MONEY)
+
+
+def refresh_open_amounts(queryset=None, as_of: date | None = None) -> int:
+    """Recompute ``open_amount`` and ``open_amount_until`` of the claims of ``queryset`` (all
+    claims by default) as of ``as_of`` (today), set-based: one UPDATE per chunk of ids. Called in
+    the transaction of whatever changed the claim's inputs; returns the rows updated."""
+    from .services import today
+
+    as_of = as_of or today()
+    queryset = Claim.objects.all() if queryset is None else queryset
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    missed, invoice_next = open_until_expr(as_of)
+    done = 0
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[start : start + REFRESH_CHUNK]
+        done += Claim.objects.filter(pk__in=chunk).update(
+            open_amount=_open_amount_expr(as_of),
+            open_amount_until=Coalesce(missed, Value(FOREVER), output_field=DateField()),
+            open_amount_invoice_due=Subquery(invoice_next, output_field=DateField()),
+        )
+    return done
+
+
+def stale_q(as_of: date):
+    """Claims whose cached open total may not hold on ``as_of``."""
+    return (
+        Q(open_amount_until__isnull=True)
+        | Q(open_amount_until__lte=as_of)
+        | Q(open_amount_invoice_due__lt=as_of)
+    )
+
+
+def refresh_stale(as_of: date | None = None) -> int:
+    """Bring the cache up to ``as_of`` where time or a bulk load left it behind (usually no row:
+    an index lookup)."""
+    from .services import today
+
+    as_of = as_of or today()
+    return refresh_open_amounts(Claim.objects.filter(stale_q(as_of)), as_of)
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from django.core.paginator import Paginator
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from standing.accounts.scoping import BACK_OFFICE, get_scoped, require, scoped
+from standing.core import pagination
+from standing.core.money import round_money
 from standing.core.strict import IsoDate, Money
 
 from . import services
 from .amounts import amounts_of
-from .models import Claim, ClaimComment, ClaimEntry, ClaimKind, ClaimStatus, Letter
+from .models import Claim, ClaimComment, ClaimEntry, ClaimKind, ClaimStatus, EntryKind, Letter
 
 router = Router(tags=["claims"])
 PAGE_SIZE = 50
@@ -107,6 +109,10 @@ class ClaimDetailOut(ClaimOut):
 class ClaimPage(Schema):
     items: list[ClaimOut]
     count: int
+    # True when ``count`` is not exact: more than 10,000 claims match, and ``count`` is the
+    # database's estimate (PostgreSQL) or 10,000 (SQLite; the pages stop there, the export
+    # has every row).
+    count_estimated: bool = False
     page: int
     pages: int
 
@@ -151,8 +157,10 @@ def _letter_out(letter):
     }
 
 
-def claim_out(claim, actor, as_of, letters=None):
-    owed = amounts_of(claim, as_of)
+def claim_out(claim, actor, as_of, letters=None, ledger=None, dunned=None):
+    """One claim as the API shows it; ``ledger`` ({kind: {claim_id: sum}}), prefetched
+    installments and ``dunned`` save a list page its queries per claim."""
+    owed = amounts_of(claim, as_of, ledger=ledger, installments=claim.order.installments.all())
     letters = letters if letters is not None else list(claim.letters.all())
     return {
         "id": claim.pk,
@@ -187,7 +195,7 @@ def claim_out(claim, actor, as_of, letters=None):
         "invalid_address": claim.invalid_address,
         "offer_link": claim.offer_link.payment_url if claim.offer_link_id else None,
         "letters": [_letter_out(letter) for letter in letters],
-        "actions": services.allowed_actions(claim, actor, as_of),
+        "actions": services.allowed_actions(claim, actor, as_of, dunned=dunned),
     }
 
 
@@ -213,16 +221,41 @@ def list_claims(request, filters: Query[ClaimFilters]):
         amount_max=filters.max,
         q=filters.q,
         vendor=filters.vendor,
-    ).select_related("reopened_order")
-    paginator = Paginator(qs.order_by("-overdue_since", "-id"), PAGE_SIZE)
+        amounts=False,
+    )
+    # The page's ids (counted exactly where that is cheap, else the planner's estimate and
+    # ``count_estimated``), then its claims with their installments, ledger sums, letters and
+    # whether they may be dunned: a fixed number of queries for the page.
+    ids = qs.order_by("-overdue_since", "-id").values_list("pk", flat=True)
+    paginator = pagination.EstimatingPaginator(ids, PAGE_SIZE, cap=pagination.EXACT_UP_TO)
     current = paginator.get_page(filters.page)
-    claims = list(current.object_list)
-    letters = {}
-    for letter in Letter.objects.filter(claim__in=claims).order_by("level"):
+    page_ids = list(current.object_list)
+    found = (
+        _claims(actor)
+        .filter(pk__in=page_ids)
+        .select_related("reopened_order")
+        .prefetch_related("order__installments")
+    )
+    by_pk = {c.pk: c for c in found}
+    claims = [by_pk[pk] for pk in page_ids if pk in by_pk]
+    letters, ledger = {}, {k: {} for k in EntryKind.values}
+    for letter in Letter.objects.filter(claim_id__in=page_ids).order_by("level"):
         letters.setdefault(letter.claim_id, []).append(letter)
+    for claim_id, kind, total in (
+        ClaimEntry.objects.filter(claim_id__in=page_ids)
+        .values_list("claim_id", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        ledger[kind][claim_id] = round_money(total)
+    dunned = services.dunned_ids(claims)
     return {
-        "items": [claim_out(c, actor, today, letters.get(c.pk, [])) for c in claims],
+        "items": [
+            claim_out(c, actor, today, letters.get(c.pk, []), ledger, dunned=c.pk in dunned)
+            for c in claims
+        ],
         "count": paginator.count,
+        "count_estimated": not paginator.exact,
         "page": current.number,
         "pages": paginator.num_pages,
     }

@@ -22,7 +22,7 @@ class ClaimsConfig(AppConfig):
         from .demo import demo_claims, demo_collection_settings
         from .letters import sweep_unsent
         from .panels import claims_context, portal_letters_context
-        from .run import daily_run
+        from .run import daily_run, refresh_board_amounts
         from .services import on_link_paid, on_payment_event
         from .views import waiting_claims
 
@@ -68,4 +68,5 @@ class ClaimsConfig(AppConfig):
         DEMO_STEPS.register(demo_claims, key="claims")
         overview.register(overview.Waiting("claims-waiting", waiting_claims, order=35))
         tick.register(daily_run)
+        tick.register(refresh_board_amounts)
         tick.register(sweep_unsent)

@@ -34,6 +34,7 @@ from standing.vendors.models import Vendor
 
 from . import printfile
 from . import run as dunning
+from .amounts import refresh_open_amounts
 from .letters import batch as letters_batch
 from .letters import render_letter
 from .models import Claim, ClaimKind, ClaimStatus, CollectionSettings, Letter
@@ -405,3 +406,5 @@ def _claims(vendor):
             batch = []
     with transaction.atomic():
         Claim.objects.bulk_create(batch, ignore_conflicts=True)
+    # The board's cached open amounts of the claims loaded (set-based, 5,000 per UPDATE).
+    refresh_open_amounts(Claim.objects.filter(vendor=vendor, open_amount_until__isnull=True))

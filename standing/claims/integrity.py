@@ -5,7 +5,7 @@ from django.db.models import ExpressionWrapper, F, Q
 
 from standing.core.integrity import CENT_TOLERANCE, apart, each_row, invalid_choices, repeated
 
-from .amounts import COST_KINDS, INTEREST_KINDS, MONEY, ledger_expr
+from .amounts import COST_KINDS, INTEREST_KINDS, MONEY, annotate_amounts, ledger_expr, stale_q
 from .models import (
     BOOKED_ONCE,
     Claim,
@@ -150,4 +150,27 @@ def amounts_from_the_ledger():
     yield from _claims(overpaid, "has more paid on its costs or interest than was owed")
 
 
-CHECKS = [states_valid, dates_in_order, one_letter_per_level, amounts_from_the_ledger]
+def open_amount_cache():
+    """The board's cached open amount (``Claim.open_amount``) is the derived open total of
+    every claim whose cache holds today; rows whose day has passed are refreshed by the tick and
+    the board, not wrong."""
+    from .services import today
+
+    as_of = today()
+    current = annotate_amounts(Claim.objects.exclude(stale_q(as_of)), as_of)
+    wrong = current.filter(apart([(F("open_amount"), F("open_total"))]))
+    yield from each_row(
+        wrong,
+        "claim {pk} (order {order__number}): the cached open amount {open_amount} is not the "
+        "derived open total {open_total};",
+        "recompute it (claims.amounts.refresh_open_amounts)",
+    )
+
+
+CHECKS = [
+    states_valid,
+    dates_in_order,
+    one_letter_per_level,
+    amounts_from_the_ledger,
+    open_amount_cache,
+]

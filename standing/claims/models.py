@@ -7,6 +7,8 @@ moves only through ``lifecycle.CLAIMS`` (the shared engine); letters are unique 
 level, the last guard of "exactly once".
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -151,6 +153,14 @@ class Claim(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"))
     updated_at = models.DateTimeField(auto_now=True)
+    # The board's cache of the open total (``amounts.refresh_open_amounts``; see the docstring
+    # of ``amounts``): the derived figure as of the day it was computed, for filtering and
+    # sorting a million claims by an index. It holds before ``open_amount_until`` (NULL: not
+    # computed yet) and while no open invoice installment is past ``open_amount_invoice_due``;
+    # ``check-data`` compares it with the derived value. Never shown or used as the amount owed.
+    open_amount = money(_("open amount (cached)"), default=0, editable=False)
+    open_amount_until = models.DateField(null=True, blank=True, editable=False)
+    open_amount_invoice_due = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -186,6 +196,28 @@ class Claim(models.Model):
             # in index order, for everyone and for one vendor.
             models.Index(fields=["overdue_since", "id"], name="claim_overdue_id"),
             models.Index(fields=["vendor", "overdue_since", "id"], name="claim_vendor_overdue_id"),
+            # The open amount filter and sort (the cached column), for everyone and per vendor.
+            models.Index(fields=["open_amount", "id"], name="claim_open_amount_id"),
+            models.Index(fields=["vendor", "open_amount", "id"], name="claim_vendor_open_amount"),
+            # Waiting for the vendor (``services.waiting_for_vendor``): review or approval; few
+            # of a million, counted for the claims list's tab and the start page.
+            models.Index(
+                fields=["vendor", "opened_at"],
+                name="claim_waiting_for_vendor",
+                condition=Q(status="open", dunning_started_on__isnull=True) | Q(status="on_hold"),
+            ),
+            # The rows whose cache time has run out (``amounts.stale_q``): only the few with a
+            # change to come or not computed yet (most hold for good: ``amounts.FOREVER``).
+            models.Index(
+                fields=["open_amount_until"],
+                name="claim_open_amount_until",
+                condition=Q(open_amount_until__isnull=True) | Q(open_amount_until__lt=date.max),
+            ),
+            models.Index(
+                fields=["open_amount_invoice_due"],
+                name="claim_open_amount_invoice",
+                condition=Q(open_amount_invoice_due__isnull=False),
+            ),
         ]
 
     def __str__(self):

@@ -31,7 +31,15 @@ from standing.law import services as law
 from standing.orders.models import Installment, Order, OrderItem, OrderStatus
 
 from . import services
-from .amounts import amounts_of, annotate_amounts, interest_through, owed_q, pieces_json
+from .amounts import (
+    amounts_of,
+    annotate_amounts,
+    interest_through,
+    owed_q,
+    pieces_json,
+    refresh_open_amounts,
+    refresh_stale,
+)
 from .lifecycle import CLAIMS
 from .models import (
     UNFINISHED_STATES,
@@ -188,6 +196,7 @@ def open_due_claims(as_of, vendor, actor) -> int:
             mine = Claim.objects.filter(
                 opened_at=stamp, order_id__in=[c.order_id for c in claims]
             ).select_related("order")
+            refresh_open_amounts(mine)
             records = [
                 build_record(
                     None,
@@ -398,6 +407,8 @@ def book(pks, level, as_of, settings, run_record) -> list[int]:
             rows = installments.get(claim.order_id, [])
             entries += _entries(claim, rows, level, as_of, settings, ledger, rates)
         ClaimEntry.objects.bulk_create(entries)
+        # The board's cached open amount of the claims booked (one UPDATE for the chunk).
+        refresh_open_amounts(Claim.objects.filter(pk__in={e.claim_id for e in entries}))
         for entry in entries:
             totals = ledger[entry.kind]
             totals[entry.claim_id] = totals.get(entry.claim_id, ZERO) + entry.amount
@@ -519,3 +530,10 @@ def daily_run(now):
     outcome = run(day)
     done = {k: v for k, v in outcome.summary.items() if v}
     return f"dunning run {day}: {done}" if done else None
+
+
+def refresh_board_amounts(now):
+    """The worker's tick: the board's cached open amounts whose day has passed (an installment
+    came due) are recomputed, set-based; usually none."""
+    done = refresh_stale(timezone.localdate(now))
+    return f"open amounts refreshed: {done}" if done else None

@@ -25,7 +25,7 @@ from standing.orders.models import (
     PlanKind,
 )
 
-from .amounts import amounts_of, counts
+from .amounts import amounts_of, counts, refresh_open_amounts
 from .lifecycle import BLOCKABLE, CLAIMS
 from .models import (
     ACTIVE_STATES,
@@ -221,16 +221,19 @@ def _startable(claim) -> bool:
 
 def dunned_ids(claims) -> set[int]:
     """Of ``claims`` (a page of them), the ids of the open ones not yet started that may be
-    dunned: one query per vendor on the page, instead of ``is_dunned`` for each row."""
+    dunned: two queries for the page (the vendors' settings, then the claims under each
+    vendor's rule at once), instead of ``is_dunned`` for each row. A vendor without a settings
+    row has the defaults: not taking part."""
     by_vendor = {}
     for claim in claims:
         if _startable(claim):
-            by_vendor.setdefault(claim.vendor_id, (claim.vendor, []))[1].append(claim.pk)
-    found = set()
-    for vendor, ids in by_vendor.values():
-        rows = Claim.objects.filter(participates_q(settings_for(vendor)), pk__in=ids)
-        found.update(rows.values_list("pk", flat=True))
-    return found
+            by_vendor.setdefault(claim.vendor_id, []).append(claim.pk)
+    if not by_vendor:
+        return set()
+    rule = Q(pk__in=[])
+    for settings in CollectionSettings.objects.filter(vendor_id__in=list(by_vendor)):
+        rule |= participates_q(settings) & Q(pk__in=by_vendor[settings.vendor_id])
+    return set(Claim.objects.filter(rule).values_list("pk", flat=True))
 
 
 def annotate_actions(claims, actor, on: date):
@@ -317,6 +320,7 @@ def open_claim(order, actor, *, on: date, event_type=None) -> Claim | None:
             claim.save()
     except IntegrityError:  # opened by a concurrent run meanwhile
         return Claim.objects.filter(order=order, status__in=UNFINISHED_STATES).first()
+    refresh_open_amounts(Claim.objects.filter(pk=claim.pk))
     _record_opened(claim, actor)
     return claim
 
@@ -340,7 +344,13 @@ def _record_opened(claim, actor):
 
 def on_payment_event(order, stored_event, actor):
     """orders.events.AFTER_EVENT: in the event's transaction, open, add to, close or cancel
-    the order's claim."""
+    the order's claim; then the open amount the board filters by is recomputed for the order's
+    claims (the event changed their installments or costs)."""
+    _claim_after_event(order, stored_event, actor)
+    refresh_open_amounts(Claim.objects.filter(order=order))
+
+
+def _claim_after_event(order, stored_event, actor):
     kind = stored_event.type
     if kind in (EventType.PAYMENT_FAILED, EventType.CHARGEBACK, EventType.INSTALLMENTS_STOPPED):
         open_claim(order, actor, on=stored_event.date, event_type=kind)
@@ -663,6 +673,8 @@ def apply_claim_payment(claim, amount, *, on: date, actor, reference: str):
             },
             after={"claim": claim.pk, "reference": reference, "amount": amount},
         )
+        # The ledger changed (the order's event, if any, refreshed it already).
+        refresh_open_amounts(Claim.objects.filter(pk=claim.pk))
         claim.refresh_from_db()
         if claim.status in UNFINISHED_STATES:
             close_if_paid(claim, actor, on=on)
@@ -705,10 +717,9 @@ def claim_list(
 ):
     """Claims filtered as the board filters them, each annotated with its amounts on ``as_of``
     (``open_total``, ``principal``, ``costs``, ``ledger_interest``). ``amounts=False`` leaves
-    the amounts out unless an amount filter needs them (a page of ids, a count)."""
-    from standing.customers.normalize import search_key
-
-    from .amounts import annotate_amounts
+    the amounts out (a page of ids, a count). The open amount range filters the cached
+    ``open_amount`` (indexed), which is the derived ``open_total`` (``check-data``)."""
+    from .amounts import annotate_amounts, refresh_stale
 
     if status == IN_PROGRESS:
         queryset = queryset.filter(status__in=ACTIVE_STATES)
@@ -735,19 +746,71 @@ def claim_list(
     if period_to:
         queryset = queryset.filter(overdue_since__lte=period_to)
     if q:
-        q = q.strip()[:100]
-        key = search_key(q)
-        match = Q(order__number__icontains=q)
-        if key:
-            match |= Q(customer__search_name__contains=key) | Q(customer__first_key=key)
-        queryset = queryset.filter(match)
-    if amounts or amount_min is not None or amount_max is not None:
-        queryset = annotate_amounts(queryset, as_of)
+        queryset = queryset.filter(search_q(q, queryset))
+    if amount_min is not None or amount_max is not None:
+        # The cached open amount (an index; ``amounts.refresh_open_amounts``), brought up to
+        # ``as_of`` first where an installment came due since it was computed.
+        refresh_stale(as_of)
     if amount_min is not None:
-        queryset = queryset.filter(open_total__gte=amount_min)
+        queryset = queryset.filter(open_amount__gte=amount_min)
     if amount_max is not None:
-        queryset = queryset.filter(open_total__lte=amount_max)
+        queryset = queryset.filter(open_amount__lte=amount_max)
+    if amounts:
+        queryset = annotate_amounts(queryset, as_of)
     return queryset.select_related("order", "customer", "vendor")
+
+
+def page_of(ids, as_of: date, queryset=None) -> list[Claim]:
+    """The claims ``ids`` (one page, already scoped and ordered) with their derived amounts on
+    ``as_of``, in the order given: the amounts' subqueries run for these rows only."""
+    from .amounts import annotate_amounts
+
+    queryset = Claim.objects.all() if queryset is None else queryset
+    found = annotate_amounts(
+        queryset.filter(pk__in=ids).select_related("order", "customer", "vendor"), as_of
+    )
+    by_pk = {claim.pk: claim for claim in found}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+# Up to this many orders or customers matching a search, their ids go into the claims query as
+# a list (an index lookup per id); a broader search stays a subquery.
+SEARCH_IDS = 5000
+
+
+def search_q(q: str, claims=None) -> Q:
+    """The claims whose order ID starts with ``q`` (case-insensitive) or whose customer's first
+    or last name matches it (the customers' search keys: Müller = Mueller). The orders (their
+    number's prefix index) and the customers (trigram and first-name indexes) are looked up
+    first; the claims then come from their ``order_id`` and ``customer_id`` indexes, not from a
+    scan of every claim joined to its order and customer. Only orders and customers with a
+    claim of ``claims`` (the list's other filters and scope) are listed: the planner then
+    expects as many claims as there are, not a claim for every matching customer."""
+    from django.db.models import Exists, OuterRef
+
+    from standing.customers.models import Customer
+    from standing.customers.normalize import search_key
+    from standing.orders.models import Order
+
+    q = q.strip()[:100]
+    lookups = [("order_id", Order.objects.filter(number__istartswith=q))]
+    key = search_key(q)
+    if key:
+        people = Customer.objects.filter(Q(search_name__contains=key) | Q(first_key=key))
+        lookups.append(("customer_id", people))
+    match = Q(pk__in=[])
+    claims = Claim.objects.all() if claims is None else claims
+    for field, found in lookups:
+        found = found.filter(Exists(claims.filter(**{field: OuterRef("pk")})))
+        found = found.order_by().values_list("pk", flat=True)
+        ids = list(found[: SEARCH_IDS + 1])
+        match |= Q(**{f"{field}__in": ids if len(ids) <= SEARCH_IDS else found})
+    # And the claims themselves as a list: sorting a few hundred found rows beats walking the
+    # sort order's index in the hope of meeting them early (the planner cannot know where they
+    # lie).
+    found = claims.filter(match).order_by().values_list("pk", flat=True)
+    ids = list(found[: SEARCH_IDS + 1])
+    return Q(pk__in=ids) if len(ids) <= SEARCH_IDS else match
 
 
 # --- the letters' words (operator admins) -------------------------------------------------

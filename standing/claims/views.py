@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from standing.accounts.scoping import BACK_OFFICE, acting, get_scoped, scoped
 from standing.activity.models import ActivityRecord
+from standing.core import pagination
 from standing.core.errors import DomainError
 
 from . import run as dunning
@@ -84,12 +85,18 @@ def claim_list(request):
             amount_min=_amount(params.get("min")),
             amount_max=_amount(params.get("max")),
             q=params.get("q", ""),
+            amounts=False,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("claims:list")
-    page = Paginator(qs.order_by("-overdue_since", "-id"), 25).get_page(params.get("page"))
-    page.object_list = list(page.object_list)
+    # The page's ids first (no amounts; counted exactly only where that is cheap), then the
+    # page's claims with their derived amounts.
+    ids = qs.order_by("-overdue_since", "-id").values_list("pk", flat=True)
+    page = pagination.EstimatingPaginator(ids, 25, cap=pagination.EXACT_UP_TO).get_page(
+        params.get("page")
+    )
+    page.object_list = services.page_of(list(page.object_list), today)
     services.annotate_actions(page.object_list, actor, today)
     for claim in page.object_list:
         claim.days_overdue = max((today - claim.overdue_since).days, 0)
@@ -98,11 +105,21 @@ def claim_list(request):
         "params": params,
         "status": status,
         "statuses": ClaimStatus.choices,
-        "waiting": services.waiting_for_vendor(_claims(actor)).count(),
+        "waiting": _capped(services.waiting_for_vendor(_claims(actor))),
         "today": today,
     }
     template = "claims/list.html#results" if request.htmx else "claims/list.html"
     return render(request, template, context)
+
+
+WAITING_SHOWN = 999
+
+
+def _capped(queryset):
+    """A badge's count: exact up to 999 (a partial index holds the waiting claims), else
+    "999+"."""
+    n = queryset.order_by()[: WAITING_SHOWN + 1].count()
+    return n if n <= WAITING_SHOWN else f"{WAITING_SHOWN}+"
 
 
 def _timeline(claim, actor):

@@ -118,6 +118,7 @@ CASES = {
     "sorted by days overdue, page 3": {"sort": "overdue", "page": "3"},
     "sorted by order id desc": {"sort": "-order"},
     "amount range": {"min": "10", "max": "49.90"},
+    "sorted by open amount desc": {"sort": "-open"},
 }
 
 

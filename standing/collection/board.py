@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from standing.accounts.scoping import require, scoped
 from standing.claims import services as claims
-from standing.claims.amounts import annotate_amounts
+from standing.claims.amounts import refresh_stale
 from standing.claims.lifecycle import CLAIMS
 from standing.claims.models import Claim, ClaimStatus
 from standing.core.errors import DomainError
@@ -27,7 +27,7 @@ SORTS = {
     "plan": ("order__plan_kind",),
     "status": ("status",),
     "overdue": ("-overdue_since",),  # the most days overdue first
-    "open": ("open_total",),
+    "open": ("open_amount",),  # the cached open total (indexed; claims.amounts)
     "amount": ("order__amount",),
     "paid": ("order__paid_amount",),
     "costs": ("costs",),
@@ -122,8 +122,8 @@ def ordering(sort: str) -> tuple:
     return (*fields, "-id" if fields[0].startswith("-") else "id")
 
 
-# Sorts that need the amounts of every row.
-AMOUNT_SORTS = ("open", "costs")
+# Sorts that need the derived amounts of every row.
+AMOUNT_SORTS = ("costs",)
 
 
 def board_claims(actor, filters: Filters, as_of: date | None = None, amounts=True):
@@ -131,6 +131,8 @@ def board_claims(actor, filters: Filters, as_of: date | None = None, amounts=Tru
     ``amounts=False`` only where a filter or the sort needs them)."""
     as_of = as_of or claims.today()
     amounts = amounts or filters.sort.lstrip("-") in AMOUNT_SORTS
+    if filters.sort.lstrip("-") == "open":
+        refresh_stale(as_of)
     return claims.claim_list(
         scoped(Claim.objects.all(), actor),
         as_of=as_of,
@@ -148,11 +150,7 @@ def board_claims(actor, filters: Filters, as_of: date | None = None, amounts=Tru
 def page_claims(ids, as_of: date) -> list[Claim]:
     """The claims ``ids`` (one page, already scoped and ordered) with their amounts, in the
     order given."""
-    found = annotate_amounts(
-        Claim.objects.filter(pk__in=ids).select_related("order", "customer", "vendor"), as_of
-    )
-    by_pk = {claim.pk: claim for claim in found}
-    return [by_pk[pk] for pk in ids if pk in by_pk]
+    return claims.page_of(ids, as_of)
 
 
 def limitation_warning(claim, today: date) -> bool:

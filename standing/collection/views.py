@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from standing.accounts.scoping import BACK_OFFICE, STAFF, acting
 from standing.claims import services as claims
 from standing.claims.models import ClaimStatus
-from standing.core.pagination import EstimatingPaginator
+from standing.core import pagination
 from standing.vendors.models import Vendor
 
 from . import board
@@ -44,7 +44,9 @@ def board_page(request):
     # The page's ids first (cheap: the amounts are computed only where a filter or the sort
     # needs them), then the 25 claims with their amounts.
     ids = qs.order_by(*board.ordering(filters.sort)).values_list("pk", flat=True)
-    page = EstimatingPaginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = pagination.EstimatingPaginator(ids, PAGE_SIZE, cap=pagination.EXACT_UP_TO).get_page(
+        request.GET.get("page")
+    )
     page.object_list = board.page_claims(list(page.object_list), today)
     claims.annotate_actions(page.object_list, actor, today)
     for claim in page.object_list:

@@ -236,6 +236,14 @@ class Dunning(RuleBasedStateMachine):
                 levels = {S.DUNNING_1: 1, S.DUNNING_2: 2, S.ON_HOLD: 2}[claim.status]
                 assert Letter.objects.filter(claim=claim).count() == levels
 
+    @invariant()
+    def board_cache_is_the_derived_open_total(self):
+        # Every writer of the inputs refreshed the board's cached open amount in its
+        # transaction: check-data finds nothing.
+        from standing.claims.integrity import open_amount_cache
+
+        assert list(open_amount_cache()) == []
+
 
 FIXTURES = {}
 

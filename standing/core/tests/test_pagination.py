@@ -32,9 +32,14 @@ def test_a_filtered_list_counts_up_to_its_cap(customer_factory, django_assert_nu
         customer_factory()
     filtered = Customer.objects.filter(status=Customer.objects.first().status)
     capped = EstimatingPaginator(filtered, 2, cap=3)
-    with django_assert_num_queries(1):  # COUNT(*) over a LIMIT 4, once
-        assert capped.count == 3 and capped.capped and not capped.estimated
-        assert capped.num_pages == 2
+    if connection.vendor == "postgresql":
+        # Beyond the cap: the planner's estimate for the filter (one EXPLAIN more).
+        with django_assert_num_queries(2):
+            assert capped.count >= 4 and capped.estimated and not capped.capped
+    else:
+        with django_assert_num_queries(1):  # COUNT(*) over a LIMIT 4, once
+            assert capped.count == 3 and capped.capped and not capped.estimated
+            assert capped.num_pages == 2
     exact = EstimatingPaginator(filtered, 2, cap=5)
     assert exact.count == 5 and not exact.capped
     assert EstimatingPaginator(filtered, 2).count == 5  # without a cap: exact, as before

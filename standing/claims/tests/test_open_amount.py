@@ -1,0 +1,144 @@
+"""The board's cached open amount (``Claim.open_amount``, ``amounts.refresh_open_amounts``):
+every writer keeps it equal to the derived open total, it runs out when an installment comes
+due and is refreshed then, ``check-data`` catches a wrong one, and the amount filter gives the
+rows the derived figure gives."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from standing.accounts.scoping import SYSTEM
+from standing.claims import run as dunning
+from standing.claims import services
+from standing.claims.amounts import FOREVER, annotate_amounts, refresh_open_amounts, refresh_stale
+from standing.claims.integrity import open_amount_cache
+from standing.claims.models import Claim
+from standing.orders.models import PaymentMethod
+
+pytestmark = pytest.mark.django_db
+D0 = date(2026, 1, 31)
+
+
+def derived(claim, as_of=None):
+    as_of = as_of or services.today()
+    return annotate_amounts(Claim.objects.filter(pk=claim.pk), as_of).get().open_total
+
+
+def cached(claim):
+    return Claim.objects.get(pk=claim.pk).open_amount
+
+
+@pytest.fixture
+def missed(collection, make_order, event):
+    def make(**kwargs):
+        order = make_order(**kwargs)
+        event(order, "payment_failed", D0, installment=1)
+        return Claim.objects.select_related("order").get(order=order)
+
+    return make
+
+
+def test_every_writer_keeps_the_cache(missed, event, collection):
+    collection(fee_first_letter=Decimal("2.50"))
+    claim = missed(amount="300.00", count=3)
+    assert cached(claim) == derived(claim) == Decimal("100.00")
+    # A failed payment with a fee: principal and cancellation costs.
+    event(claim.order, "payment_failed", D0 + timedelta(days=28), installment=2, fee="3.00")
+    assert cached(claim) == derived(claim) == Decimal("203.00")
+    # The run books interest and fees with the first letter.
+    services.start_dunning(claim, SYSTEM, on=D0)
+    dunning.run(D0 + timedelta(days=40))
+    claim.refresh_from_db()
+    assert claim.status == "dunning_1"
+    assert cached(claim) == derived(claim) > Decimal("203.00")
+    # A payment on the order, then one on the claim (§ 367: costs and interest first).
+    event(claim.order, "payment_received", D0 + timedelta(days=41), amount="50.00")
+    assert cached(claim) == derived(claim)
+    services.apply_claim_payment(
+        claim, Decimal("20.00"), on=D0 + timedelta(days=42), actor=SYSTEM, reference="t-1"
+    )
+    assert cached(claim) == derived(claim)
+    assert list(open_amount_cache()) == []
+
+
+def test_a_claim_paid_in_full_caches_zero(missed, event):
+    claim = missed(amount="90.00", count=3)
+    event(claim.order, "payment_received", D0 + timedelta(days=2), amount="30.00")
+    claim.refresh_from_db()
+    assert claim.status == "paid" and claim.open_amount == 0 == derived(claim)
+
+
+def test_stopped_installments_run_out_and_are_refreshed(collection, make_order, event):
+    today = services.today()
+    order = make_order(amount="300.00", count=3, first_due=today - timedelta(days=5))
+    event(order, "payment_failed", today - timedelta(days=5), installment=1)
+    event(order, "installments_stopped", today - timedelta(days=4))
+    claim = Claim.objects.get(order=order)
+    # Two stopped installments still to come due: the cache holds until the next due date.
+    assert claim.open_amount == Decimal("100.00")
+    assert today < claim.open_amount_until < FOREVER
+    later = claim.open_amount_until
+    assert (
+        Claim.objects.filter(pk=claim.pk)
+        .exclude(open_amount_until__lte=later - timedelta(days=1))
+        .exists()
+    )
+    assert refresh_stale(later - timedelta(days=1)) == 0
+    assert refresh_stale(later) == 1
+    claim.refresh_from_db()
+    assert claim.open_amount == Decimal("200.00") == derived(claim, later)
+
+
+def test_an_invoice_counts_from_the_day_after_its_due_date(collection, make_order, event):
+    today = services.today()
+    order = make_order(
+        amount="200.00",
+        count=2,
+        first_due=today - timedelta(days=10),
+        method=PaymentMethod.INVOICE,
+    )
+    dunning.open_due_claims(today, None, SYSTEM)
+    claim = Claim.objects.get(order=order)
+    second_due = order.installments.get(sequence=2).due_date
+    assert claim.open_amount == Decimal("100.00")
+    if second_due >= today:
+        assert claim.open_amount_invoice_due == second_due
+        assert refresh_stale(second_due) == 0  # still not counted on its due date
+        assert refresh_stale(second_due + timedelta(days=1)) == 1
+        claim.refresh_from_db()
+        assert claim.open_amount == Decimal("200.00")
+
+
+def test_check_data_catches_a_wrong_cached_amount(missed):
+    claim = missed()
+    assert list(open_amount_cache()) == []
+    Claim.objects.filter(pk=claim.pk).update(open_amount=Decimal("1.00"))
+    (problem,) = list(open_amount_cache())
+    assert f"claim {claim.pk} " in problem and "cached open amount 1.00" in problem
+    # A row not computed yet (a bulk load) is not wrong: the board refreshes it first.
+    Claim.objects.filter(pk=claim.pk).update(open_amount_until=None)
+    assert list(open_amount_cache()) == []
+    assert refresh_stale() == 1
+    assert cached(claim) == derived(claim)
+    assert list(open_amount_cache()) == []
+
+
+def test_amount_filter_gives_the_rows_of_the_derived_figure(missed, event):
+    claims = [missed(amount=f"{a}.00", count=1) for a in (40, 90, 150, 300, 480)]
+    event(claims[2].order, "payment_received", D0 + timedelta(days=1), amount="100.00")
+    # One claim left behind by a bulk load: refreshed before the filter.
+    Claim.objects.filter(pk=claims[3].pk).update(open_amount=0, open_amount_until=None)
+    today = services.today()
+    base = Claim.objects.filter(pk__in=[c.pk for c in claims])
+    for low, high in ((None, None), (Decimal("50"), None), (None, Decimal("150")), (45, 300)):
+        fast = services.claim_list(
+            base, as_of=today, amount_min=low, amount_max=high, amounts=False
+        )
+        slow = annotate_amounts(base, today)
+        if low is not None:
+            slow = slow.filter(open_total__gte=low)
+        if high is not None:
+            slow = slow.filter(open_total__lte=high)
+        assert set(fast.values_list("pk", flat=True)) == set(slow.values_list("pk", flat=True))
+    assert refresh_open_amounts(base) == 5
