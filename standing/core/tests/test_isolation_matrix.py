@@ -35,7 +35,8 @@ from standing.rentals import services as rentals
 MARKERS = ["Zweitmarke", "Geheimzwei", "zweitmarke@example.de", "4915112345678", "MARK-2-77"]
 # Routes open without a login by design: the login and password-link pages, the customer
 # self-registration, the payment page (reached only through its unguessable token), the
-# provider's webhook (verified by signature) and the language switch.
+# provider's webhook (verified by signature), the language switch and the load balancer's
+# health check (it tells nothing but whether the database answers).
 PUBLIC = {
     "login",
     "logout",
@@ -46,6 +47,7 @@ PUBLIC = {
     "pay",
     "paypal_webhook",
     "set_language",
+    "health",
 }
 REFUSED = {403, 404, 405}
 
