@@ -34,7 +34,6 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import segno
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -56,6 +55,7 @@ from reportlab.platypus import Image as RLImage
 from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
 
+from . import qr
 from .formats import iban_display, phone_display
 from .money import format_money
 
@@ -322,9 +322,10 @@ class Totals:
 
 class _QRFlowable(Flowable):
     """A QR code drawn as vector rectangles (sharp at any print resolution, no image library):
-    one rectangle per horizontal run of dark modules, written as PDF operators in module
-    units under one scaling, so a code costs a few hundred short integer operators rather
-    than thousands of formatted floats."""
+    each horizontal run of dark modules is a rectangle, and a run repeated in the rows below
+    grows that rectangle downwards; written as PDF operators in module units under one
+    scaling, so a code costs a few hundred short integer operators rather than thousands of
+    formatted floats."""
 
     def __init__(self, qr, size):
         super().__init__()
@@ -335,29 +336,41 @@ class _QRFlowable(Flowable):
         matrix = self.qr.matrix
         quiet = 4  # the quiet zone the standard asks for, in modules
         module = self.size / (len(matrix) + 2 * quiet)
-        ops = []
-        for r, row in enumerate(matrix):
-            c, n = 0, len(row)
-            while c < n:
-                if row[c]:
-                    start = c
-                    while c < n and row[c]:
-                        c += 1
-                    ops.append(f"{start} {r} {c - start} 1 re")
-                else:
-                    c += 1
         canvas = self.canv
         canvas.saveState()
         canvas.setFillColor(colors.black)
         # Origin at the top left of the symbol, one unit per module, rows going down.
         canvas.transform(module, 0, 0, -module, quiet * module, self.size - quiet * module)
-        canvas._code.append("\n".join(ops) + "\nf")
+        canvas._code.append(" re\n".join(_qr_rects(matrix)) + " re\nf")
         canvas.restoreState()
+
+
+_DARK_RUN = re.compile(rb"\x01+")
+
+
+def _qr_rects(matrix) -> list[str]:
+    """``"x y w h"`` of rectangles that together cover exactly the dark modules of
+    ``matrix`` (rows of bytes, 1 = dark): the runs of a row, each merged with the same run
+    in the rows right below it."""
+    rects = []
+    open_runs = {}  # (start, end) → (first row, rows)
+    for r, row in enumerate(matrix):
+        runs = {m.span(): None for m in _DARK_RUN.finditer(bytes(row))}
+        for span in [s for s in open_runs if s not in runs]:
+            top, height = open_runs.pop(span)
+            rects.append(f"{span[0]} {top} {span[1] - span[0]} {height}")
+        for span in runs:
+            top, height = open_runs.get(span, (r, 0))
+            open_runs[span] = (top, height + 1)
+    for (start, end), (top, height) in open_runs.items():
+        rects.append(f"{start} {top} {end - start} {height}")
+    return rects
 
 
 @dataclass
 class QRCode:
     """A QR code of ``payload`` (a URL, an EPC GiroCode …) with an optional caption below.
+    ``error``: the error correction level, exactly as asked (the EPC standard prescribes M).
     ``mask``: a fixed mask pattern (0–7; any is valid, and choosing the best of the eight
     costs more than drawing the page) or ``None`` to let segno choose."""
 
@@ -367,11 +380,9 @@ class QRCode:
     error: str = "m"
     mask: int | None = None
 
-    def code(self):
-        # Error level exactly as asked (the EPC standard prescribes M), never a micro code.
-        return segno.make(
-            self.payload, error=self.error, micro=False, boost_error=False, mask=self.mask
-        )
+    def code(self) -> qr.Symbol:
+        """The symbol (``matrix``, ``version``, ``error``, ``mask``); never a micro code."""
+        return qr.make(self.payload, self.error, self.mask)
 
     def flowables(self, letter):
         parts = [_QRFlowable(self.code(), self.size_mm * mm)]
