@@ -30,6 +30,7 @@ from standing.customers.models import Customer
 from standing.customers.normalize import search_key
 from standing.law import services as law
 from standing.orders.models import Installment, Order, OrderItem, PaymentMethod, PlanKind
+from standing.payments.models import PaymentLink
 from standing.vendors.models import Vendor
 
 from . import printfile
@@ -139,7 +140,8 @@ def _insert_select(vendor) -> int:
 def _pdfs(vendor, n):
     """Letters rendered per second the way the letter tasks render them: the claims with
     what the text needs fetched in a fixed number of queries, the templates read once per
-    batch. The clock includes that loading."""
+    batch, each letter with both QR codes (payment link and GiroCode). The clock includes
+    that loading."""
     start, cpu = time.perf_counter(), time.process_time()
     claims = list(
         Claim.objects.filter(vendor=vendor)
@@ -147,6 +149,16 @@ def _pdfs(vendor, n):
         .prefetch_related("order__items", "entries")
         .order_by("pk")[:n]
     )
+    for c in claims:
+        if c.offer_link_id is None:
+            # As ``make_pdf`` renders them: every letter carries its payment link (a second
+            # QR code beside the GiroCode). An unsaved link: the bench makes no provider call.
+            c.offer_link = PaymentLink(
+                pk=c.pk,
+                customer_id=c.customer_id,
+                amount=Decimal("50.32"),
+                payment_url=f"https://www.sandbox.paypal.com/checkoutnow?token=BENCH{c.pk:012d}",
+            )
     letters = [
         Letter(
             claim=c,

@@ -353,17 +353,17 @@ def _qr_rects(matrix) -> list[str]:
     ``matrix`` (rows of bytes, 1 = dark): the runs of a row, each merged with the same run
     in the rows right below it."""
     rects = []
-    open_runs = {}  # (start, end) → (first row, rows)
+    above = {}  # (start, end) of a run in the row above → the row its rectangle began
     for r, row in enumerate(matrix):
-        runs = {m.span(): None for m in _DARK_RUN.finditer(bytes(row))}
-        for span in [s for s in open_runs if s not in runs]:
-            top, height = open_runs.pop(span)
-            rects.append(f"{span[0]} {top} {span[1] - span[0]} {height}")
-        for span in runs:
-            top, height = open_runs.get(span, (r, 0))
-            open_runs[span] = (top, height + 1)
-    for (start, end), (top, height) in open_runs.items():
-        rects.append(f"{start} {top} {end - start} {height}")
+        here = {}
+        for run in _DARK_RUN.finditer(row):
+            span = run.span()
+            here[span] = above.pop(span, r)
+        for (start, end), top in above.items():  # runs that stopped: their rectangles end
+            rects.append(f"{start} {top} {end - start} {r - top}")
+        above = here
+    for (start, end), top in above.items():
+        rects.append(f"{start} {top} {end - start} {len(matrix) - top}")
     return rects
 
 
