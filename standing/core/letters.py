@@ -42,6 +42,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import (
     FF_NONSYMBOLIC,
@@ -240,6 +241,59 @@ class Creditor:
 
 
 # --- body blocks ----------------------------------------------------------------------------
+class _Lines(Flowable):
+    """Plain text in one style, broken at spaces into lines as wide as the frame: what a
+    ReportLab ``Paragraph`` makes of text without markup (same first baseline, leading and
+    spacing), without running its markup parser for every paragraph of every letter. The
+    text is never markup, so nothing needs escaping."""
+
+    def __init__(self, text, style, lines=None):
+        super().__init__()
+        self.text = " ".join(str(text).split())  # whitespace collapses, as in a Paragraph
+        self.style = style
+        self.lines = lines
+        self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
+
+    def wrap(self, avail_width, avail_height):
+        if self.lines is None or avail_width != getattr(self, "_wrapped_at", None):
+            style = self.style
+            self.lines = simpleSplit(self.text, style.fontName, style.fontSize, avail_width)
+            self._wrapped_at = avail_width
+        self.width = avail_width
+        self.height = len(self.lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, avail_height)
+        fit = int(avail_height // self.style.leading)
+        if fit <= 0:
+            return []
+        if fit >= len(self.lines):
+            return [self]
+        head = _Lines(" ".join(self.lines[:fit]), self.style, self.lines[:fit])
+        tail = _Lines(" ".join(self.lines[fit:]), self.style, self.lines[fit:])
+        head._wrapped_at = tail._wrapped_at = avail_width
+        head.spaceAfter = tail.spaceBefore = 0
+        return [head, tail]
+
+    def draw(self):
+        style = self.style
+        canvas = self.canv
+        text = canvas.beginText()
+        text.setFont(style.fontName, style.fontSize, style.leading)
+        canvas.setFillColor(style.textColor)
+        y = self.height - style.fontSize
+        for line in self.lines:
+            if style.alignment == TA_RIGHT:
+                x = self.width - pdfmetrics.stringWidth(line, style.fontName, style.fontSize)
+            else:
+                x = 0
+            text.setTextOrigin(x, y)
+            text.textOut(line)
+            y -= style.leading
+        canvas.drawText(text)
+
+
 @dataclass
 class Text:
     """A paragraph of plain text (escaped: names and descriptions are never markup)."""
@@ -250,7 +304,7 @@ class Text:
 
     def flowables(self, letter):
         style = CAPTION if self.small else BODY_BOLD if self.bold else BODY
-        return [Paragraph(escape(str(self.text)), style)]
+        return [_Lines(self.text, style)]
 
 
 @dataclass
@@ -387,7 +441,7 @@ class QRCode:
     def flowables(self, letter):
         parts = [_QRFlowable(self.code(), self.size_mm * mm)]
         if self.caption:
-            parts.append(Paragraph(escape(self.caption), CAPTION))
+            parts.append(_Lines(self.caption, CAPTION))
         return parts
 
 
@@ -409,7 +463,7 @@ class Image:
         height = self.height_mm * mm if self.height_mm else width * h / w
         parts = [RLImage(BytesIO(self.data), width=width, height=height)]
         if self.caption:
-            parts.append(Paragraph(escape(self.caption), CAPTION))
+            parts.append(_Lines(self.caption, CAPTION))
         return parts
 
 
@@ -441,8 +495,8 @@ class Closing:
     def flowables(self, letter):
         return [
             RLSpacer(1, 6 * mm),
-            Paragraph(escape(str(self.greeting)), BODY),
-            Paragraph(escape(str(self.signature)), BODY),
+            _Lines(self.greeting, BODY),
+            _Lines(self.signature, BODY),
         ]
 
 
@@ -528,7 +582,7 @@ def _render(letter):
             PageTemplate("later", frames=[later], onPage=lambda c, d: _draw_footer(c, d, letter)),
         ]
     )
-    story = [Paragraph(escape(str(letter.subject)), SUBJECT)]
+    story = [_Lines(letter.subject, SUBJECT)]
     for block in letter.body:
         story += block.flowables(letter)
     doc.build(story)
