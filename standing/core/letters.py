@@ -589,51 +589,82 @@ def _render(letter):
     return buffer.getvalue()
 
 
+class _Strings:
+    """Strings placed on the page, all in one text object (``drawString`` makes a text
+    object, a graphics state and a font change for each string)."""
+
+    def __init__(self, canvas):
+        self.canvas = canvas
+        self.text = canvas.beginText()
+        self.current = None
+
+    def font(self, name, size):
+        if (name, size) != self.current:
+            self.text.setFont(name, size)
+            self.current = (name, size)
+
+    def put(self, x, y, string, right=False):
+        string = str(string)
+        if right:
+            x -= pdfmetrics.stringWidth(string, *self.current)
+        self.text.setTextOrigin(x, y)
+        self.text.textOut(string)
+
+    def draw(self):
+        self.canvas.drawText(self.text)
+
+
 def _draw_first_page(canvas, doc, letter):
     """Everything of page one that is not flowing text."""
     c = letter.creditor
     for name in (FONT, BOLD):
         pdfmetrics.getFont(name).seed(canvas._doc)
     canvas.saveState()
+    strings = _Strings(canvas)
     # Letterhead (the 45 mm head of form B).
-    canvas.setFont(BOLD, 14)
-    canvas.drawString(LEFT, PAGE_H - 22 * mm, c.name)
-    canvas.setFont(FONT, 8.5)
-    canvas.drawRightString(
-        PAGE_W - RIGHT, PAGE_H - 22 * mm, " · ".join(p for p in (c.street, c.place) if p)
+    strings.font(BOLD, 14)
+    strings.put(LEFT, PAGE_H - 22 * mm, c.name)
+    strings.font(FONT, 8.5)
+    strings.put(
+        PAGE_W - RIGHT,
+        PAGE_H - 22 * mm,
+        " · ".join(p for p in (c.street, c.place) if p),
+        right=True,
     )
-    canvas.drawRightString(
+    strings.put(
         PAGE_W - RIGHT,
         PAGE_H - 26 * mm,
         " · ".join(p for p in (phone_display(c.phone), c.email) if p),
+        right=True,
     )
     # Address field: return line in the top zone, the recipient in the address zone.
     top = PAGE_H - 45 * mm
-    canvas.setFont(FONT, 7)
-    canvas.drawString(25 * mm, top - 4 * mm, c.sender_line)
-    canvas.setLineWidth(0.3)
-    canvas.line(25 * mm, top - 5 * mm, 100 * mm, top - 5 * mm)
-    canvas.setFont(FONT, 10)
+    strings.font(FONT, 7)
+    strings.put(25 * mm, top - 4 * mm, c.sender_line)
+    strings.font(FONT, 10)
     y = top - 17.7 * mm - 4 * mm
     for line in letter.recipient:
-        canvas.drawString(25 * mm, y, str(line))
+        strings.put(25 * mm, y, line)
         y -= 4.6 * mm
     # Information block with the reference data.
     y = PAGE_H - 50 * mm
     for label, value in letter.info:
-        canvas.setFont(FONT, 8.5)
-        canvas.drawString(125 * mm, y, str(label))
-        canvas.setFont(BOLD, 8.5)
-        canvas.drawString(160 * mm, y, str(value))
+        strings.font(FONT, 8.5)
+        strings.put(125 * mm, y, label)
+        strings.font(BOLD, 8.5)
+        strings.put(160 * mm, y, value)
         y -= 4.5 * mm
     # Reference line: small labels, values below, in columns across the text width.
     if letter.reference:
         width = WIDTH / len(letter.reference)
         for i, (label, value) in enumerate(letter.reference):
-            canvas.setFont(FONT, 6.5)
-            canvas.drawString(LEFT + i * width, PAGE_H - 98.5 * mm, str(label))
-            canvas.setFont(FONT, 9)
-            canvas.drawString(LEFT + i * width, PAGE_H - 102.5 * mm, str(value))
+            strings.font(FONT, 6.5)
+            strings.put(LEFT + i * width, PAGE_H - 98.5 * mm, label)
+            strings.font(FONT, 9)
+            strings.put(LEFT + i * width, PAGE_H - 102.5 * mm, value)
+    strings.draw()
+    canvas.setLineWidth(0.3)
+    canvas.line(25 * mm, top - 5 * mm, 100 * mm, top - 5 * mm)
     # Fold and hole marks at the left edge.
     canvas.setLineWidth(0.5)
     for at, length in ((105, 5), (148.5, 8), (210, 5)):
@@ -646,14 +677,16 @@ def _draw_footer(canvas, doc, letter):
     canvas.saveState()
     canvas.setLineWidth(0.3)
     canvas.line(LEFT, FOOTER_H, PAGE_W - RIGHT, FOOTER_H)
-    canvas.setFont(FONT, 7)
+    strings = _Strings(canvas)
+    strings.font(FONT, 7)
     width = WIDTH / 3
     for i, lines in enumerate(letter.creditor.footer_columns()):
         y = FOOTER_H - 4 * mm
         for line in lines:
-            canvas.drawString(LEFT + i * width, y, line)
+            strings.put(LEFT + i * width, y, line)
             y -= 3.3 * mm
-    canvas.drawRightString(PAGE_W - RIGHT, 6 * mm, _("Page %(n)d") % {"n": doc.page})
+    strings.put(PAGE_W - RIGHT, 6 * mm, _("Page %(n)d") % {"n": doc.page}, right=True)
+    strings.draw()
     canvas.restoreState()
 
 
