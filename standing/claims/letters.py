@@ -320,7 +320,10 @@ def render_letter(letter, template=None) -> bytes:
         body += [din.Space(2), din.Text(pay), din.Space(1)]
         codes = []
         if text["link"]:
-            codes.append(din.QRCode(text["link"], size_mm=22, caption=_("Pay online"), mask=0))
+            # Level L for the link: printed on paper, not worn; the GiroCode is M (EPC069-12).
+            codes.append(
+                din.QRCode(text["link"], size_mm=22, caption=_("Pay online"), error="l", mask=0)
+            )
         codes.append(
             din.girocode(
                 cred["letterhead"],

@@ -20,13 +20,14 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standing.accounts.scoping import SYSTEM
 from standing.activity.services import build_record
 from standing.core.money import ZERO, round_money
+from standing.customers.models import Customer
 from standing.law import services as law
 from standing.orders.models import Installment, Order, OrderItem, OrderStatus
 
@@ -53,7 +54,7 @@ from .models import (
 )
 
 S = ClaimStatus
-CHUNK = 1000
+CHUNK = 2000  # claims per transaction (the lifecycle engine's bulk chunk)
 PAYMENT_DAYS = 14  # the payment deadline a letter sets
 HANDOVER_LEVEL = 3
 SUMMARY_KEYS = (
@@ -234,10 +235,29 @@ def _later_same_product(as_of):
     )
 
 
+def _reordered(as_of):
+    """The items of the claim's order that its customer ordered again (the same SKU) in a
+    later order placed by ``as_of`` and not cancelled. The same condition as
+    ``_later_same_product``, written as one join (item → order → customer → later order →
+    its item with the same SKU) so that the database walks it per claim along the indexes
+    (orders by customer and creation time; items by order), instead of hashing every order
+    and testing each pair of a customer's orders against a subquery."""
+    later = "order__customer__orders__"
+    return OrderItem.objects.filter(
+        **{
+            "order_id": OuterRef("order_id"),
+            f"{later}created_at__gt": OuterRef("order__created_at"),
+            f"{later}created_at__lt": day_end(as_of),
+            f"{later}status__in": [s for s in OrderStatus.values if s != OrderStatus.CANCELLED],
+            f"{later}items__sku": F("sku"),
+        }
+    )
+
+
 def close_reopened(as_of, scope, actor) -> int:
     later = _later_same_product(as_of)
     reopenable = (S.OPEN, S.DUNNING_1, S.DUNNING_2, S.ON_HOLD)
-    found = _found(Claim.objects.filter(scope).filter(Exists(later)), reopenable)
+    found = _found(Claim.objects.filter(scope).filter(Exists(_reordered(as_of))), reopenable)
     first_later = Subquery(later.order_by("created_at", "pk").values("pk")[:1])
 
     def link_later_order(moved):
@@ -269,8 +289,20 @@ def close_paid(as_of, scope, actor) -> int:
     """Claims with nothing open: no installment of theirs owed (an anti-join, cheap for the
     many claims that still owe), then nothing open in the ledger either."""
     owing = Installment.objects.filter(owed_q(as_of), order=OuterRef("order"))
-    candidates = Claim.objects.filter(scope).filter(~Exists(owing), overdue_since__lte=as_of)
-    found = _found(annotate_amounts(candidates, as_of).filter(open_total__lte=0), UNFINISHED_STATES)
+    candidates = list(
+        Claim.objects.filter(scope)
+        .filter(~Exists(owing), overdue_since__lte=as_of, status__in=UNFINISHED_STATES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    # The ledger sums only for those, in a second query: in one, PostgreSQL computed them
+    # for every unfinished claim before the anti-join had dropped the ones still owing.
+    found = {}
+    for start in range(0, len(candidates), CHUNK):
+        chunk = Claim.objects.filter(pk__in=candidates[start : start + CHUNK])
+        part = _found(annotate_amounts(chunk, as_of).filter(open_total__lte=0), UNFINISHED_STATES)
+        for status, pks in part.items():
+            found.setdefault(status, []).extend(pks)
     total = 0
     for frm in [state for state in UNFINISHED_STATES if state in found]:
         total += len(
@@ -385,15 +417,15 @@ def book(pks, level, as_of, settings, run_record) -> list[int]:
     rates = law.RateTable(law.base_rate_table()) if pks else None
     for start in range(0, len(pks), CHUNK):
         chunk = pks[start : start + CHUNK]
-        claims = list(
-            Claim.objects.filter(pk__in=chunk)
-            .select_related("order", "customer")
-            .only(*CLAIM_COLUMNS)
-        )
+        claims = _claims_for_booking(chunk)
         installments = {}
-        for order_id, *row in Installment.objects.filter(
-            order_id__in=[c.order_id for c in claims]
-        ).values_list("order_id", "due_date", "amount", "paid_amount", "state"):
+        # Ordered by the columns themselves: an installment's default ordering ("order")
+        # would join the orders for their creation time.
+        for order_id, *row in (
+            Installment.objects.filter(order_id__in=[c.order_id for c in claims])
+            .order_by("order_id", "sequence")
+            .values_list("order_id", "due_date", "amount", "paid_amount", "state")
+        ):
             installments.setdefault(order_id, []).append(_Installment(*row))
         ledger = {k: {} for k in EntryKind.values}
         for claim_id, kind, amount in (
@@ -431,19 +463,24 @@ def book(pks, level, as_of, settings, run_record) -> list[int]:
     return letter_ids
 
 
-CLAIM_COLUMNS = (
-    "id",
-    "debtor",
-    "default_since",
-    "overdue_since",
-    "order__id",
-    "order__amount",
-    "order__paid_amount",
-    "order__cancellation_costs",
-    "order__payment_method",
-    "customer__id",
-    "customer__language",
-)
+CLAIM_COLUMNS = ("id", "order_id", "customer_id", "debtor", "default_since", "overdue_since")
+ORDER_COLUMNS = ("id", "amount", "paid_amount", "cancellation_costs", "payment_method")
+
+
+def _claims_for_booking(pks) -> list:
+    """The claims ``pks`` with their orders and customers (only the columns the figures and
+    the letter need): three primary-key lookups. One query joining the three made PostgreSQL
+    hash the whole order and customer tables for each chunk of claims (a sequential scan per
+    chunk). No ORDER BY either: the models' default orderings would sort for nothing."""
+    claims = list(Claim.objects.filter(pk__in=pks).only(*CLAIM_COLUMNS).order_by())
+    orders = Order.objects.filter(pk__in={c.order_id for c in claims}).only(*ORDER_COLUMNS)
+    orders = {order.pk: order for order in orders.order_by()}
+    customers = Customer.objects.filter(pk__in={c.customer_id for c in claims})
+    customers = {c.pk: c for c in customers.only("id", "language").order_by()}
+    for claim in claims:
+        claim.order = orders[claim.order_id]
+        claim.customer = customers[claim.customer_id]
+    return claims
 
 
 def _entries(claim, installments, level, as_of, settings, ledger, rates):

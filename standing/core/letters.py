@@ -34,7 +34,6 @@ from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import segno
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -43,6 +42,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import (
     FF_NONSYMBOLIC,
@@ -56,6 +56,7 @@ from reportlab.platypus import Image as RLImage
 from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus import Table as RLTable
 
+from . import qr
 from .formats import iban_display, phone_display
 from .money import format_money
 
@@ -240,6 +241,59 @@ class Creditor:
 
 
 # --- body blocks ----------------------------------------------------------------------------
+class _Lines(Flowable):
+    """Plain text in one style, broken at spaces into lines as wide as the frame: what a
+    ReportLab ``Paragraph`` makes of text without markup (same first baseline, leading and
+    spacing), without running its markup parser for every paragraph of every letter. The
+    text is never markup, so nothing needs escaping."""
+
+    def __init__(self, text, style, lines=None):
+        super().__init__()
+        self.text = " ".join(str(text).split())  # whitespace collapses, as in a Paragraph
+        self.style = style
+        self.lines = lines
+        self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
+
+    def wrap(self, avail_width, avail_height):
+        if self.lines is None or avail_width != getattr(self, "_wrapped_at", None):
+            style = self.style
+            self.lines = simpleSplit(self.text, style.fontName, style.fontSize, avail_width)
+            self._wrapped_at = avail_width
+        self.width = avail_width
+        self.height = len(self.lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        self.wrap(avail_width, avail_height)
+        fit = int(avail_height // self.style.leading)
+        if fit <= 0:
+            return []
+        if fit >= len(self.lines):
+            return [self]
+        head = _Lines(" ".join(self.lines[:fit]), self.style, self.lines[:fit])
+        tail = _Lines(" ".join(self.lines[fit:]), self.style, self.lines[fit:])
+        head._wrapped_at = tail._wrapped_at = avail_width
+        head.spaceAfter = tail.spaceBefore = 0
+        return [head, tail]
+
+    def draw(self):
+        style = self.style
+        canvas = self.canv
+        text = canvas.beginText()
+        text.setFont(style.fontName, style.fontSize, style.leading)
+        canvas.setFillColor(style.textColor)
+        y = self.height - style.fontSize
+        for line in self.lines:
+            if style.alignment == TA_RIGHT:
+                x = self.width - pdfmetrics.stringWidth(line, style.fontName, style.fontSize)
+            else:
+                x = 0
+            text.setTextOrigin(x, y)
+            text.textOut(line)
+            y -= style.leading
+        canvas.drawText(text)
+
+
 @dataclass
 class Text:
     """A paragraph of plain text (escaped: names and descriptions are never markup)."""
@@ -250,7 +304,7 @@ class Text:
 
     def flowables(self, letter):
         style = CAPTION if self.small else BODY_BOLD if self.bold else BODY
-        return [Paragraph(escape(str(self.text)), style)]
+        return [_Lines(self.text, style)]
 
 
 @dataclass
@@ -322,9 +376,10 @@ class Totals:
 
 class _QRFlowable(Flowable):
     """A QR code drawn as vector rectangles (sharp at any print resolution, no image library):
-    one rectangle per horizontal run of dark modules, written as PDF operators in module
-    units under one scaling, so a code costs a few hundred short integer operators rather
-    than thousands of formatted floats."""
+    each horizontal run of dark modules is a rectangle, and a run repeated in the rows below
+    grows that rectangle downwards; written as PDF operators in module units under one
+    scaling, so a code costs a few hundred short integer operators rather than thousands of
+    formatted floats."""
 
     def __init__(self, qr, size):
         super().__init__()
@@ -335,29 +390,41 @@ class _QRFlowable(Flowable):
         matrix = self.qr.matrix
         quiet = 4  # the quiet zone the standard asks for, in modules
         module = self.size / (len(matrix) + 2 * quiet)
-        ops = []
-        for r, row in enumerate(matrix):
-            c, n = 0, len(row)
-            while c < n:
-                if row[c]:
-                    start = c
-                    while c < n and row[c]:
-                        c += 1
-                    ops.append(f"{start} {r} {c - start} 1 re")
-                else:
-                    c += 1
         canvas = self.canv
         canvas.saveState()
         canvas.setFillColor(colors.black)
         # Origin at the top left of the symbol, one unit per module, rows going down.
         canvas.transform(module, 0, 0, -module, quiet * module, self.size - quiet * module)
-        canvas._code.append("\n".join(ops) + "\nf")
+        canvas._code.append(" re\n".join(_qr_rects(matrix)) + " re\nf")
         canvas.restoreState()
+
+
+_DARK_RUN = re.compile(rb"\x01+")
+
+
+def _qr_rects(matrix) -> list[str]:
+    """``"x y w h"`` of rectangles that together cover exactly the dark modules of
+    ``matrix`` (rows of bytes, 1 = dark): the runs of a row, each merged with the same run
+    in the rows right below it."""
+    rects = []
+    above = {}  # (start, end) of a run in the row above → the row its rectangle began
+    for r, row in enumerate(matrix):
+        here = {}
+        for run in _DARK_RUN.finditer(row):
+            span = run.span()
+            here[span] = above.pop(span, r)
+        for (start, end), top in above.items():  # runs that stopped: their rectangles end
+            rects.append(f"{start} {top} {end - start} {r - top}")
+        above = here
+    for (start, end), top in above.items():
+        rects.append(f"{start} {top} {end - start} {len(matrix) - top}")
+    return rects
 
 
 @dataclass
 class QRCode:
     """A QR code of ``payload`` (a URL, an EPC GiroCode …) with an optional caption below.
+    ``error``: the error correction level, exactly as asked (the EPC standard prescribes M).
     ``mask``: a fixed mask pattern (0–7; any is valid, and choosing the best of the eight
     costs more than drawing the page) or ``None`` to let segno choose."""
 
@@ -367,16 +434,14 @@ class QRCode:
     error: str = "m"
     mask: int | None = None
 
-    def code(self):
-        # Error level exactly as asked (the EPC standard prescribes M), never a micro code.
-        return segno.make(
-            self.payload, error=self.error, micro=False, boost_error=False, mask=self.mask
-        )
+    def code(self) -> qr.Symbol:
+        """The symbol (``matrix``, ``version``, ``error``, ``mask``); never a micro code."""
+        return qr.make(self.payload, self.error, self.mask)
 
     def flowables(self, letter):
         parts = [_QRFlowable(self.code(), self.size_mm * mm)]
         if self.caption:
-            parts.append(Paragraph(escape(self.caption), CAPTION))
+            parts.append(_Lines(self.caption, CAPTION))
         return parts
 
 
@@ -398,7 +463,7 @@ class Image:
         height = self.height_mm * mm if self.height_mm else width * h / w
         parts = [RLImage(BytesIO(self.data), width=width, height=height)]
         if self.caption:
-            parts.append(Paragraph(escape(self.caption), CAPTION))
+            parts.append(_Lines(self.caption, CAPTION))
         return parts
 
 
@@ -430,8 +495,8 @@ class Closing:
     def flowables(self, letter):
         return [
             RLSpacer(1, 6 * mm),
-            Paragraph(escape(str(self.greeting)), BODY),
-            Paragraph(escape(str(self.signature)), BODY),
+            _Lines(self.greeting, BODY),
+            _Lines(self.signature, BODY),
         ]
 
 
@@ -517,11 +582,36 @@ def _render(letter):
             PageTemplate("later", frames=[later], onPage=lambda c, d: _draw_footer(c, d, letter)),
         ]
     )
-    story = [Paragraph(escape(str(letter.subject)), SUBJECT)]
+    story = [_Lines(letter.subject, SUBJECT)]
     for block in letter.body:
         story += block.flowables(letter)
     doc.build(story)
     return buffer.getvalue()
+
+
+class _Strings:
+    """Strings placed on the page, all in one text object (``drawString`` makes a text
+    object, a graphics state and a font change for each string)."""
+
+    def __init__(self, canvas):
+        self.canvas = canvas
+        self.text = canvas.beginText()
+        self.current = None
+
+    def font(self, name, size):
+        if (name, size) != self.current:
+            self.text.setFont(name, size)
+            self.current = (name, size)
+
+    def put(self, x, y, string, right=False):
+        string = str(string)
+        if right:
+            x -= pdfmetrics.stringWidth(string, *self.current)
+        self.text.setTextOrigin(x, y)
+        self.text.textOut(string)
+
+    def draw(self):
+        self.canvas.drawText(self.text)
 
 
 def _draw_first_page(canvas, doc, letter):
@@ -530,45 +620,51 @@ def _draw_first_page(canvas, doc, letter):
     for name in (FONT, BOLD):
         pdfmetrics.getFont(name).seed(canvas._doc)
     canvas.saveState()
+    strings = _Strings(canvas)
     # Letterhead (the 45 mm head of form B).
-    canvas.setFont(BOLD, 14)
-    canvas.drawString(LEFT, PAGE_H - 22 * mm, c.name)
-    canvas.setFont(FONT, 8.5)
-    canvas.drawRightString(
-        PAGE_W - RIGHT, PAGE_H - 22 * mm, " · ".join(p for p in (c.street, c.place) if p)
+    strings.font(BOLD, 14)
+    strings.put(LEFT, PAGE_H - 22 * mm, c.name)
+    strings.font(FONT, 8.5)
+    strings.put(
+        PAGE_W - RIGHT,
+        PAGE_H - 22 * mm,
+        " · ".join(p for p in (c.street, c.place) if p),
+        right=True,
     )
-    canvas.drawRightString(
+    strings.put(
         PAGE_W - RIGHT,
         PAGE_H - 26 * mm,
         " · ".join(p for p in (phone_display(c.phone), c.email) if p),
+        right=True,
     )
     # Address field: return line in the top zone, the recipient in the address zone.
     top = PAGE_H - 45 * mm
-    canvas.setFont(FONT, 7)
-    canvas.drawString(25 * mm, top - 4 * mm, c.sender_line)
-    canvas.setLineWidth(0.3)
-    canvas.line(25 * mm, top - 5 * mm, 100 * mm, top - 5 * mm)
-    canvas.setFont(FONT, 10)
+    strings.font(FONT, 7)
+    strings.put(25 * mm, top - 4 * mm, c.sender_line)
+    strings.font(FONT, 10)
     y = top - 17.7 * mm - 4 * mm
     for line in letter.recipient:
-        canvas.drawString(25 * mm, y, str(line))
+        strings.put(25 * mm, y, line)
         y -= 4.6 * mm
     # Information block with the reference data.
     y = PAGE_H - 50 * mm
     for label, value in letter.info:
-        canvas.setFont(FONT, 8.5)
-        canvas.drawString(125 * mm, y, str(label))
-        canvas.setFont(BOLD, 8.5)
-        canvas.drawString(160 * mm, y, str(value))
+        strings.font(FONT, 8.5)
+        strings.put(125 * mm, y, label)
+        strings.font(BOLD, 8.5)
+        strings.put(160 * mm, y, value)
         y -= 4.5 * mm
     # Reference line: small labels, values below, in columns across the text width.
     if letter.reference:
         width = WIDTH / len(letter.reference)
         for i, (label, value) in enumerate(letter.reference):
-            canvas.setFont(FONT, 6.5)
-            canvas.drawString(LEFT + i * width, PAGE_H - 98.5 * mm, str(label))
-            canvas.setFont(FONT, 9)
-            canvas.drawString(LEFT + i * width, PAGE_H - 102.5 * mm, str(value))
+            strings.font(FONT, 6.5)
+            strings.put(LEFT + i * width, PAGE_H - 98.5 * mm, label)
+            strings.font(FONT, 9)
+            strings.put(LEFT + i * width, PAGE_H - 102.5 * mm, value)
+    strings.draw()
+    canvas.setLineWidth(0.3)
+    canvas.line(25 * mm, top - 5 * mm, 100 * mm, top - 5 * mm)
     # Fold and hole marks at the left edge.
     canvas.setLineWidth(0.5)
     for at, length in ((105, 5), (148.5, 8), (210, 5)):
@@ -581,14 +677,16 @@ def _draw_footer(canvas, doc, letter):
     canvas.saveState()
     canvas.setLineWidth(0.3)
     canvas.line(LEFT, FOOTER_H, PAGE_W - RIGHT, FOOTER_H)
-    canvas.setFont(FONT, 7)
+    strings = _Strings(canvas)
+    strings.font(FONT, 7)
     width = WIDTH / 3
     for i, lines in enumerate(letter.creditor.footer_columns()):
         y = FOOTER_H - 4 * mm
         for line in lines:
-            canvas.drawString(LEFT + i * width, y, line)
+            strings.put(LEFT + i * width, y, line)
             y -= 3.3 * mm
-    canvas.drawRightString(PAGE_W - RIGHT, 6 * mm, _("Page %(n)d") % {"n": doc.page})
+    strings.put(PAGE_W - RIGHT, 6 * mm, _("Page %(n)d") % {"n": doc.page}, right=True)
+    strings.draw()
     canvas.restoreState()
 
 

@@ -101,6 +101,8 @@ class Order(models.Model):
             models.Index(fields=["number"], name="order_number"),
             # The order list's order (newest first): page 1 of 3,000,000 orders without a sort.
             models.Index(fields=["-created_at", "-id"], name="order_newest_first"),
+            # The dunning run's reopened check: a customer's orders placed after a given one.
+            models.Index(fields=["customer", "created_at"], name="order_customer_created"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["vendor", "number"], name="order_number_per_vendor"),

@@ -7,13 +7,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import segno
 from django.core import mail
 
 from standing.claims import letters
 from standing.claims import run as dunning
 from standing.claims.models import Claim, DeliveryState, DunningRun, Letter
 from standing.core.letters import page_count
-from standing.core.tests.pdftext import pdf_text
+from standing.core.tests.pdftext import pdf_text, qr_matrices
 from standing.payments.models import LinkStatus
 from standing.payments.services import sandbox_pay
 
@@ -57,6 +58,19 @@ def test_each_letter_is_rendered_and_emailed_once(lettered):
     claim = Claim.objects.select_related("offer_link").get(pk=claims[0].pk)
     assert claim.offer_link and claim.offer_link.amount == letter.total
     assert claim.offer_link.payment_url in message.body
+    # Both QR codes on the page carry exactly the link and the GiroCode of the total.
+    epc = letters.din.epc_payload(
+        letters.creditor(claim)["letterhead"], letter.total, letters.reference(claim)
+    )
+    assert qr_matrices(pdf) == [
+        tuple(bytes(row) for row in code.matrix)
+        for code in (
+            segno.make(
+                claim.offer_link.payment_url, error="l", micro=False, boost_error=False, mask=0
+            ),
+            segno.make(epc, error="m", micro=False, boost_error=False, mask=0),
+        )
+    ]
     # Running the tasks again makes nothing twice.
     letters.deliver_letters.call([letter.pk])
     assert len(mail.outbox) == 2

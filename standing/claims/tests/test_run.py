@@ -221,3 +221,56 @@ def test_vendor_filter(missed, collection, vendor2, make_order, event):
     assert dunning.run(date(2026, 2, 5), vendor=vendor2).summary["letters_1"] == 1
     assert fresh(mine).status == S.OPEN
     assert Claim.objects.get(order=theirs).status == S.DUNNING_1
+
+
+def test_the_reopened_check_finds_what_the_row_by_row_check_finds(missed, make_order):
+    """The reopened check as one join along the indexes (``_reordered``) selects exactly the
+    claims the plain condition (``_later_same_product``) selects."""
+    from django.db.models import Exists
+
+    from standing.orders.models import OrderItem, OrderStatus
+
+    later = date(2026, 2, 3)
+    same = missed(sku="A")
+    make_order(customer=same.customer, sku="A", created=later)
+    other_sku = missed(sku="B")
+    make_order(customer=other_sku.customer, sku="X", created=later)
+    earlier = missed(sku="C", created=date(2026, 1, 10))
+    make_order(customer=earlier.customer, sku="C", created=date(2026, 1, 5))
+    cancelled = missed(sku="D")
+    again = make_order(customer=cancelled.customer, sku="D", created=later)
+    again.status = OrderStatus.CANCELLED
+    again.save(update_fields=["status"])
+    too_late = missed(sku="E")
+    make_order(customer=too_late.customer, sku="E", created=date(2026, 3, 1))
+    second_item = missed(sku="F")
+    OrderItem.objects.create(order=second_item.order, kind="sale", sku="G", name="G", price=1)
+    make_order(customer=second_item.customer, sku="G", created=later)
+    someone_else = missed(sku="H")
+    make_order(sku="H", created=later)  # another customer
+
+    as_of = date(2026, 2, 10)
+    new = Claim.objects.filter(Exists(dunning._reordered(as_of)))
+    old = Claim.objects.filter(Exists(dunning._later_same_product(as_of)))
+    assert set(new) == set(old) == {same, second_item}
+    assert {other_sku, earlier, cancelled, too_late, someone_else}.isdisjoint(new)
+    assert dunning.run(as_of).summary["reopened"] == 2
+
+
+def test_the_runs_queries_do_not_grow_with_its_claims(missed, collection, vendor2):
+    """Letters for 2 claims and for 7 take the same statements: the run is set-based."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    collection(first_letter_after_days=0, auto_handover=True)
+    collection(vendor2, first_letter_after_days=0, auto_handover=True)
+    few = [missed() for _ in range(2)]
+    many = [missed(vendor=vendor2) for _ in range(7)]
+    Claim.objects.update(dunning_started_on=D0)
+    counts = []
+    for claims in (few, many):
+        with CaptureQueriesContext(connection) as queries:
+            outcome = dunning.run(date(2026, 2, 5), vendor=claims[0].vendor)
+        assert outcome.summary["letters_1"] == len(claims)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -7,8 +7,8 @@ from io import BytesIO
 import pytest
 import segno
 
-from standing.core import letters
-from standing.core.tests.pdftext import pdf_content, pdf_text
+from standing.core import letters, qr
+from standing.core.tests.pdftext import pdf_content, pdf_text, qr_matrices
 
 VENDOR = letters.Creditor(
     name="Autovermietung Nord GmbH",
@@ -166,6 +166,59 @@ def test_qr_codes_side_by_side_and_an_image_fit_on_one_page():
     assert letters.page_count(pdf) == 1
     # The QR modules are vector squares: many filled rectangles in the page content.
     assert pdf_content(pdf).count(" re") > 200
+
+
+QR_PAYLOADS = [
+    "https://pay.example/p/abc",
+    "https://www.sandbox.paypal.com/checkoutnow?token=8XR12345ABCDEF678",
+    letters.epc_payload(VENDOR, Decimal("50.32"), "F123 BC-00000123 Müller"),
+    b"x",
+    b"x" * 150,  # version 7 and more: with version information
+    bytes(range(256)) * 2,  # version 10 and more: a 16-bit character count
+    "Grüße aus Köln",  # Latin-1, as segno encodes a str
+    "Łódź",  # not Latin-1: segno's path
+    "12345",  # numeric and alphanumeric: segno's path
+    "HELLO WORLD",
+]
+
+
+@pytest.mark.parametrize("payload", QR_PAYLOADS)
+@pytest.mark.parametrize("error", "LMQH")
+def test_the_fast_qr_code_is_segnos_module_for_module(payload, error):
+    for mask in range(8):
+        reference = segno.make(payload, error=error, micro=False, boost_error=False, mask=mask)
+        code = qr.make(payload, error.lower(), mask)
+        assert (code.version, code.error, code.mask) == (reference.version, error, mask)
+        assert code.matrix == tuple(bytes(row) for row in reference.matrix)
+
+
+def test_the_drawn_qr_codes_are_exactly_the_payloads_codes():
+    """What the page draws (merged rectangles) is segno's matrix of the payload: a reader
+    decodes the same link and the same transfer."""
+    link = "https://pay.example/p/abc-123"
+    epc = letters.epc_payload(VENDOR, Decimal("99.90"), "R-17")
+    pdf = letters.render(
+        letter(
+            body=[
+                letters.Row(
+                    [
+                        letters.QRCode(link, error="l", mask=0),
+                        letters.girocode(VENDOR, Decimal("99.90"), "R-17", mask=0),
+                        letters.QRCode(link),  # the best mask, chosen by segno
+                    ]
+                )
+            ]
+        )
+    )
+    best = segno.make(link, error="m", micro=False, boost_error=False)
+    assert qr_matrices(pdf) == [
+        tuple(bytes(row) for row in code.matrix)
+        for code in (
+            segno.make(link, error="l", micro=False, boost_error=False, mask=0),
+            segno.make(epc, error="m", micro=False, boost_error=False, mask=0),
+            best,
+        )
+    ]
 
 
 def test_the_girocode_is_error_level_m():
