@@ -118,3 +118,29 @@ def test_list_and_board_ask_a_few_queries_whatever_the_rows(
     assert dunned == {c.pk for c in claims if services.is_dunned(c)}
     assert dunned == {c.pk for c in claims if c.vendor_id == vendor1.pk}
     assert len(dunned) == 5
+
+
+def test_the_cards_panel_shows_the_derived_open_amount_and_the_letters(support_user, claim):
+    from standing.claims import services
+    from standing.core.templatetags.money import money
+
+    derived = services.claim_list(Claim.objects.filter(pk=claim.pk), as_of=services.today()).get()
+    card = login(support_user).get(claim.customer.get_absolute_url()).content.decode()
+    panel = card[card.index('id="claims"') :]
+    assert str(money(derived.open_total)) in panel
+    assert f"/claims/{claim.pk}/letters/1.pdf" in panel
+
+
+def test_a_card_without_claims_asks_only_for_their_ids(
+    support_user, customer_factory, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customer = customer_factory()
+    client = login(support_user)
+    with CaptureQueriesContext(connection) as captured:
+        card = client.get(customer.get_absolute_url()).content.decode()
+    assert "No claims." in card or "Keine Forderungen." in card
+    claims_queries = [q["sql"] for q in captured.captured_queries if "claims_claim" in q["sql"]]
+    assert len(claims_queries) == 1 and "claims_claimentry" not in claims_queries[0]
