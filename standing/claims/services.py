@@ -781,7 +781,7 @@ SEARCH_IDS = 5000
 def search_q(q: str, claims=None) -> Q:
     """The claims whose order ID starts with ``q`` (case-insensitive) or whose customer's first
     or last name matches it (the customers' search keys: Müller = Mueller). The orders (their
-    number's prefix index) and the customers (trigram and first-name indexes) are looked up
+    number's index, ``number_prefix_q``) and the customers (``name_q``) are looked up
     first; the claims then come from their ``order_id`` and ``customer_id`` indexes, not from a
     scan of every claim joined to its order and customer. Only orders and customers with a
     claim of ``claims`` (the list's other filters and scope) are listed: the planner then
@@ -790,13 +790,16 @@ def search_q(q: str, claims=None) -> Q:
 
     from standing.customers.models import Customer
     from standing.customers.normalize import search_key
+    from standing.customers.search import name_q
     from standing.orders.models import Order
+    from standing.orders.services import number_prefix_q
 
     q = q.strip()[:100]
-    lookups = [("order_id", Order.objects.filter(number__istartswith=q))]
+    lookups = [("order_id", Order.objects.filter(number_prefix_q(q)))]
     key = search_key(q)
     if key:
-        people = Customer.objects.filter(Q(search_name__contains=key) | Q(first_key=key))
+        # As the customer search matches names (a scan on neither database).
+        people = Customer.objects.filter(name_q(key) | Q(first_key=key))
         lookups.append(("customer_id", people))
     match = Q(pk__in=[])
     claims = Claim.objects.all() if claims is None else claims

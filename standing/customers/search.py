@@ -22,16 +22,18 @@ def prefix_q(field, value):
     return Q(**{f"{field}__gte": value, f"{field}__lt": value + "\uffff"})
 
 
+def name_q(key):
+    """The customers whose name matches the search key ``key`` (``search_key``): anywhere in
+    the name on PostgreSQL (trigram index), a prefix of the last or first name elsewhere."""
+    if connection.vendor == "postgresql":
+        return Q(search_name__contains=key)
+    return prefix_q("search_name", key) | prefix_q("first_key", key)
+
+
 def _word_q(word):
     key = search_key(word)
     q = prefix_q("email_key", word.lower())
-    if not key:
-        return q
-    if connection.vendor == "postgresql":
-        q |= Q(search_name__contains=key)
-    else:
-        q |= prefix_q("search_name", key) | prefix_q("first_key", key)
-    return q
+    return q | name_q(key) if key else q
 
 
 def search(queryset, text: str):

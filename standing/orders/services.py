@@ -302,13 +302,20 @@ def balances(customer, orders, as_of: date):
 SEARCH_CUSTOMER_IDS = 1000
 
 
-def order_search_q(q: str) -> Q:
-    """Orders whose number starts with ``q`` (as typed, in capitals or in small letters: an
-    index range each, not a substring scan over every order), or whose customer the customer
-    search finds (number, name keys, email, phone: ``customers.search``, on its indexes)."""
+def number_prefix_q(q: str) -> Q:
+    """Orders whose number starts with ``q`` as typed, in capitals or in small letters: an
+    index range each (``order_number``) on either database, not a scan over every order."""
     match = Q()
     for number in {q, q.upper(), q.lower()}:
         match |= prefix_q("number", number)
+    return match
+
+
+def order_search_q(q: str) -> Q:
+    """Orders whose number starts with ``q`` (``number_prefix_q``), or whose customer the
+    customer search finds (number, name keys, email, phone: ``customers.search``, on its
+    indexes)."""
+    match = number_prefix_q(q)
     customers = search(Customer.objects.order_by(), q).values_list("pk", flat=True)
     ids = list(customers[: SEARCH_CUSTOMER_IDS + 1])
     if len(ids) > SEARCH_CUSTOMER_IDS:

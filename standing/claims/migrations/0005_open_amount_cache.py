@@ -62,24 +62,6 @@ def fill_cache(apps, schema_editor):
     refresh_open_amounts()
 
 
-def order_number_prefix_index(apps, schema_editor):
-    # The claims search finds order IDs by prefix, case-insensitive
-    # (``UPPER(number) LIKE 'AN-2026%'``): on PostgreSQL with a non-C collation a plain B-tree
-    # cannot answer LIKE, a pattern_ops one on the same expression can. SQLite scans (small).
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        "CREATE INDEX IF NOT EXISTS claims_order_number_upper_prefix "
-        "ON orders_order (UPPER(number::text) text_pattern_ops)"
-    )
-
-
-def drop_order_number_prefix_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS claims_order_number_upper_prefix")
-
-
 Migration.operations += [
     migrations.RunPython(fill_cache, migrations.RunPython.noop),
-    migrations.RunPython(order_number_prefix_index, drop_order_number_prefix_index),
 ]
