@@ -389,6 +389,8 @@ def _reorders(vendor, created):
         .values_list("customer_id", "items__sku")
         .order_by("pk")
     )
+    # Numbered after the re-orders of an earlier load, so that a load can grow.
+    start = Order.objects.filter(vendor=vendor, number__startswith="BCR-").count()
     batch = []
     for i, (customer, sku) in enumerate(failed.iterator(chunk_size=CHUNK)):
         if i % 20:
@@ -398,7 +400,7 @@ def _reorders(vendor, created):
         orders = Order.objects.bulk_create(
             [
                 Order(
-                    number=f"BCR-{i:08d}",
+                    number=f"BCR-{start + i:08d}",
                     vendor=vendor,
                     customer_id=customer,
                     amount=Decimal("49.90"),
