@@ -310,7 +310,8 @@ def render_letter(letter, template=None) -> bytes:
                 din.Items(
                     [_("From"), _("To"), _("Days"), _("Rate"), _("Principal"), _("Interest")],
                     text["pieces"][:4],
-                    widths_mm=[22, 22, 15, 22, None, 24],
+                    # Dates need 25 mm in DejaVu Sans at the cell size, or the year breaks.
+                    widths_mm=[25, 25, 13, 20, None, 24],
                     align="LLRRRR",
                 ),
             ]

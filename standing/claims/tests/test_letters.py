@@ -206,6 +206,10 @@ def test_interest_on_days_without_a_published_base_rate_is_marked_provisional(
     text = text_of(letter.pdf.read())
     assert "Verzugszinsen (§ 288 BGB), vorläufig*" in text, text
     assert "Basiszinssatz ab 01.07.2026" in text and "noch nicht veröffentlicht" in text
+    # The interest table's dates fit their columns (DejaVu is wider than Helvetica was: they
+    # broke as "19.08.202" over "6").
+    assert not re.search(r"\b\d\d\.\d\d\.\d{1,3}\s*\n", text), text
+    assert "01.07.2026" in text.split("Zinssatz", 1)[1]
     # The email says it too.
     assert "Basiszinssatz ab 01.07.2026" in mail.outbox[-1].body
 
