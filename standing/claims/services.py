@@ -714,6 +714,7 @@ def claim_list(
     q="",
     vendor=None,
     amounts=True,
+    open_sorted=False,
 ):
     """Claims filtered as the board filters them, each annotated with its amounts on ``as_of``
     (``open_total``, ``principal``, ``costs``, ``ledger_interest``). ``amounts=False`` leaves
@@ -747,9 +748,10 @@ def claim_list(
         queryset = queryset.filter(overdue_since__lte=period_to)
     if q:
         queryset = queryset.filter(search_q(q, queryset))
-    if amount_min is not None or amount_max is not None:
+    if open_sorted or amount_min is not None or amount_max is not None:
         # The cached open amount (an index; ``amounts.refresh_open_amounts``), brought up to
-        # ``as_of`` first where an installment came due since it was computed.
+        # ``as_of`` first where an installment came due since it was computed: for the range,
+        # and for a list the caller sorts by it (``open_sorted``).
         refresh_stale(as_of)
     if amount_min is not None:
         queryset = queryset.filter(open_amount__gte=amount_min)

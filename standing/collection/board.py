@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from standing.accounts.scoping import require, scoped
 from standing.claims import services as claims
-from standing.claims.amounts import refresh_stale
 from standing.claims.lifecycle import CLAIMS
 from standing.claims.models import Claim, ClaimStatus
 from standing.core.errors import DomainError
@@ -131,8 +130,6 @@ def board_claims(actor, filters: Filters, as_of: date | None = None, amounts=Tru
     ``amounts=False`` only where a filter or the sort needs them)."""
     as_of = as_of or claims.today()
     amounts = amounts or filters.sort.lstrip("-") in AMOUNT_SORTS
-    if filters.sort.lstrip("-") == "open":
-        refresh_stale(as_of)
     return claims.claim_list(
         scoped(Claim.objects.all(), actor),
         as_of=as_of,
@@ -144,6 +141,7 @@ def board_claims(actor, filters: Filters, as_of: date | None = None, amounts=Tru
         q=filters.q,
         vendor=filters.vendor,
         amounts=amounts,
+        open_sorted=filters.sort.lstrip("-") == "open",
     )
 
 

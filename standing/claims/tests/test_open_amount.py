@@ -7,11 +7,20 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from standing.accounts.scoping import SYSTEM
 from standing.claims import run as dunning
 from standing.claims import services
-from standing.claims.amounts import FOREVER, annotate_amounts, refresh_open_amounts, refresh_stale
+from standing.claims.amounts import (
+    FOREVER,
+    _stale_union,
+    annotate_amounts,
+    refresh_open_amounts,
+    refresh_stale,
+    stale_ids,
+    stale_q,
+)
 from standing.claims.integrity import open_amount_cache
 from standing.claims.models import Claim
 from standing.orders.models import PaymentMethod
@@ -142,3 +151,29 @@ def test_amount_filter_gives_the_rows_of_the_derived_figure(missed, event):
             slow = slow.filter(open_total__lte=high)
         assert set(fast.values_list("pk", flat=True)) == set(slow.values_list("pk", flat=True))
     assert refresh_open_amounts(base) == 5
+
+
+def test_the_stale_lookup_finds_exactly_the_stale_claims_by_their_indexes(missed):
+    """``stale_ids`` (a UNION of one indexed lookup per condition) names exactly the claims of
+    ``stale_q`` (one OR), and no part of it reads every claim."""
+    as_of = services.today()
+    fresh, never, ran_out, later, invoice, invoice_later = (missed() for _ in range(6))
+    Claim.objects.filter(pk=never.pk).update(open_amount_until=None)
+    Claim.objects.filter(pk=ran_out.pk).update(open_amount_until=as_of)
+    Claim.objects.filter(pk=later.pk).update(open_amount_until=as_of + timedelta(days=1))
+    Claim.objects.filter(pk=invoice.pk).update(open_amount_invoice_due=as_of - timedelta(days=1))
+    Claim.objects.filter(pk=invoice_later.pk).update(open_amount_invoice_due=as_of)
+    expected = {never.pk, ran_out.pk, invoice.pk}
+    assert set(Claim.objects.filter(stale_q(as_of)).values_list("pk", flat=True)) == expected
+    assert sorted(stale_ids(as_of)) == sorted(expected)
+    if connection.vendor == "sqlite":
+        # SQLite plans the OR as a scan of the table; each part of the UNION uses its index.
+        assert "SCAN claims_claim" in Claim.objects.filter(stale_q(as_of)).order_by().explain()
+        with connection.cursor() as cursor:
+            sql, params = _stale_union(as_of).query.sql_with_params()
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "SCAN claims_claim" not in plan, plan
+        assert plan.count("SEARCH claims_claim USING") == 3, plan
+    assert refresh_stale(as_of) == 3
+    assert stale_ids(as_of) == []
