@@ -20,7 +20,7 @@ from standing.core.strict import IsoDate, Money
 
 from . import services
 from .amounts import amounts_of
-from .models import Claim, ClaimComment, ClaimEntry, ClaimKind, ClaimStatus, EntryKind, Letter
+from .models import Claim, ClaimComment, ClaimEntry, ClaimKind, ClaimStatus, EntryKind
 
 router = Router(tags=["claims"])
 PAGE_SIZE = 50
@@ -238,9 +238,7 @@ def list_claims(request, filters: Query[ClaimFilters]):
     )
     by_pk = {c.pk: c for c in found}
     claims = [by_pk[pk] for pk in page_ids if pk in by_pk]
-    letters, ledger = {}, {k: {} for k in EntryKind.values}
-    for letter in Letter.objects.filter(claim_id__in=page_ids).order_by("level"):
-        letters.setdefault(letter.claim_id, []).append(letter)
+    letters, ledger = services.letters_by_claim(page_ids), {k: {} for k in EntryKind.values}
     for claim_id, kind, total in (
         ClaimEntry.objects.filter(claim_id__in=page_ids)
         .values_list("claim_id", "kind")

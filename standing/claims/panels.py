@@ -16,9 +16,7 @@ def claims_context(request, customer, actor):
     if not ids:
         return {"claims": [], "today": today}
     claims = services.page_of(ids, today, mine)
-    letters = {}
-    for letter in Letter.objects.filter(claim_id__in=ids).order_by("level"):
-        letters.setdefault(letter.claim_id, []).append(letter)
+    letters = services.letters_by_claim(ids)
     for claim in claims:
         claim.letter_list = letters.get(claim.pk, [])
     return {"claims": claims, "today": today}

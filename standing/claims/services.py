@@ -38,6 +38,7 @@ from .models import (
     CollectionSettings,
     DunningOption,
     EntryKind,
+    Letter,
     Visibility,
 )
 
@@ -760,6 +761,14 @@ def claim_list(
     if amounts:
         queryset = annotate_amounts(queryset, as_of)
     return queryset.select_related("order", "customer", "vendor")
+
+
+def letters_by_claim(ids) -> dict[int, list]:
+    """{claim id: its dunning letters by level} for the claims ``ids`` (a page), in one query."""
+    letters = {}
+    for letter in Letter.objects.filter(claim_id__in=ids).order_by("claim_id", "level"):
+        letters.setdefault(letter.claim_id, []).append(letter)
+    return letters
 
 
 def page_of(ids, as_of: date, queryset=None) -> list[Claim]:
