@@ -308,6 +308,7 @@ def _claim(rng, pk, vendor, order, customer, installments, chargeback, due):
         "id": pk,
         "vendor_id": vendor,
         "order_id": order,
+        "order_number": f"{order:09d}",
         "customer_id": customer,
         "kind": kind,
         "debtor": "consumer",

@@ -430,15 +430,16 @@ def _claims(vendor):
     limitation = law.limitation_date(DUE)
     rows = (
         Order.objects.filter(vendor=vendor, status="open")
-        .values_list("pk", "customer_id")
+        .values_list("pk", "number", "customer_id")
         .order_by("pk")
     )
     batch = []
-    for order_id, customer_id in rows.iterator(chunk_size=CHUNK):
+    for order_id, number, customer_id in rows.iterator(chunk_size=CHUNK):
         batch.append(
             Claim(
                 vendor=vendor,
                 order_id=order_id,
+                order_number=number,
                 customer_id=customer_id,
                 kind=ClaimKind.FAILED_INSTALLMENT,
                 debtor="consumer",

@@ -167,10 +167,21 @@ def open_amount_cache():
     )
 
 
+def order_number_copied():
+    """The order number copied onto the claim (the board's sort) is its order's."""
+    wrong = Claim.objects.exclude(order_number=F("order__number"))
+    yield from each_row(
+        wrong,
+        "claim {pk} (order {order__number}): the order number copied onto it is {order_number};",
+        "copy its order's number again",
+    )
+
+
 CHECKS = [
     states_valid,
     dates_in_order,
     one_letter_per_level,
     amounts_from_the_ledger,
     open_amount_cache,
+    order_number_copied,
 ]

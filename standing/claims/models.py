@@ -109,6 +109,9 @@ class Debtor(models.TextChoices):
 class Claim(models.Model):
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="claims")
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="claims")
+    # The order's number (which never changes), copied so that the board sorts a million claims
+    # by it from an index; ``check-data`` compares it with the order's.
+    order_number = models.CharField(_("order number"), max_length=64, editable=False)
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="claims"
     )
@@ -199,6 +202,9 @@ class Claim(models.Model):
             # The open amount filter and sort (the cached column), for everyone and per vendor.
             models.Index(fields=["open_amount", "id"], name="claim_open_amount_id"),
             models.Index(fields=["vendor", "open_amount", "id"], name="claim_vendor_open_amount"),
+            # The sort by order number, for everyone and per vendor.
+            models.Index(fields=["order_number", "id"], name="claim_order_number_id"),
+            models.Index(fields=["vendor", "order_number", "id"], name="claim_vendor_order_number"),
             # Waiting for the vendor (``services.waiting_for_vendor``): review or approval; few
             # of a million, counted for the claims list's tab and the start page.
             models.Index(

@@ -280,6 +280,7 @@ def build_claim(order, installments, *, kind, opened_at, on, settings=None) -> C
     return Claim(
         vendor_id=order.vendor_id,
         order=order,
+        order_number=order.number,
         customer_id=order.customer_id,
         kind=kind,
         debtor=debtor,

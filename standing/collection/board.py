@@ -22,7 +22,7 @@ FINAL = (S.PAID, S.CANCELED)
 # Sortable columns: the parameter's name → the ordering (ties broken by id).
 SORTS = {
     "customer": ("customer__last_name", "customer__first_name"),
-    "order": ("order__number",),
+    "order": ("order_number",),  # the order's number, copied onto the claim (indexed)
     "plan": ("order__plan_kind",),
     "status": ("status",),
     "overdue": ("-overdue_since",),  # the most days overdue first

@@ -177,3 +177,14 @@ def test_the_stale_lookup_finds_exactly_the_stale_claims_by_their_indexes(missed
         assert plan.count("SEARCH claims_claim USING") == 3, plan
     assert refresh_stale(as_of) == 3
     assert stale_ids(as_of) == []
+
+
+def test_the_claim_carries_its_orders_number_and_check_data_names_a_wrong_copy(missed):
+    from standing.claims.integrity import order_number_copied
+
+    claim = missed()
+    assert claim.order_number == claim.order.number != ""
+    assert list(order_number_copied()) == []
+    Claim.objects.filter(pk=claim.pk).update(order_number="X-1")
+    (problem,) = list(order_number_copied())
+    assert f"claim {claim.pk} (order {claim.order.number})" in problem and "X-1" in problem
