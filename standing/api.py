@@ -70,7 +70,7 @@ def _active_token(raw):
     query on the unique index, written out (``core.rawsql``) because building and compiling
     the queryset cost more than running it, on every API request."""
     with connection.cursor() as cursor:
-        cursor.execute(_token_sql(connection.vendor), [hash_token(raw), True])
+        cursor.execute(_token_sql(), [hash_token(raw), True])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -81,7 +81,7 @@ def _active_token(raw):
 
 
 @cache
-def _token_sql(vendor):
+def _token_sql():
     token, user = ApiToken._meta, User._meta
     t, u, q = "t", "u", rawsql.quote
     return (

@@ -46,7 +46,9 @@ SYSTEM = Actor(user=None, role=Role.ADMIN)
 
 
 def scoped(queryset, actor: Actor):
-    """``queryset`` narrowed to the rows ``actor`` may see."""
+    """``queryset`` narrowed to the rows ``actor`` may see. Depends on the actor only through
+    its role, whether it has a vendor and the ids (``scoped_key_sql`` compiles it once per
+    role and vendor-or-not)."""
     model = queryset.model
     if actor.is_staff:
         return queryset
@@ -69,12 +71,12 @@ def get_scoped(queryset, actor: Actor, **lookup):
         raise not_found(queryset.model, *lookup.values()) from None
 
 
-def scoped_key_sql(model, actor: Actor, field: str, key, alias="default"):
+def scoped_key_sql(model, actor: Actor, field: str, key):
     """``(sql, params)`` of a subquery giving the pk of the row of ``model`` whose unique
     ``field`` is ``key``, among those ``actor`` may see (``None``: ``actor`` sees no row of
     ``model``): ``scoped()``'s own rules, compiled once per process for the actor's shape, for
     a lookup written in SQL (``core.rawsql``)."""
-    compiled = _compiled_key_sql(model, field, actor.role, actor.vendor_id is None, alias)
+    compiled = _compiled_key_sql(model, field, actor.role, actor.vendor_id is None)
     if compiled is None:
         return None
     sql, slots = compiled
@@ -93,7 +95,7 @@ _PROBE_KEY = "scoped-key-probe-9d1c"
 
 
 @functools.cache
-def _compiled_key_sql(model, field, role, without_vendor, alias):
+def _compiled_key_sql(model, field, role, without_vendor):
     # scoped() depends on the actor only through its role and whether it has a vendor.
     from django.contrib.auth import get_user_model
 
@@ -104,10 +106,10 @@ def _compiled_key_sql(model, field, role, without_vendor, alias):
         role=role,
         vendor_id=None if without_vendor else _PROBE_VENDOR,
     )
-    queryset = scoped(model._default_manager.using(alias), probe)
+    queryset = scoped(model._default_manager.all(), probe)
     query = queryset.filter(**{field: _PROBE_KEY}).order_by().values("pk").query
     try:
-        sql, params = query.get_compiler(using=alias).as_sql()
+        sql, params = query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:
         return None
     if _PROBE_KEY not in params:
