@@ -6,6 +6,8 @@ from standing.core.views import health
 from standing.site.urls import settings_urls
 
 urlpatterns = [
+    # First: the API's clients call it at a high rate, and resolving walks the list in order.
+    path("api/v1/", api.urls),
     path("", include("standing.site.urls")),
     path("", include("standing.accounts.urls")),
     path("customers/", include("standing.customers.urls")),
@@ -23,7 +25,6 @@ urlpatterns = [
     path("", include("standing.screening.urls")),
     path("duplicates/", include("standing.duplicates.urls")),
     path("", include("standing.privacy.urls")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]

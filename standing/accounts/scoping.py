@@ -6,9 +6,10 @@ vendor id) and, where customers may look, the path to its customer login in
 themselves, so a record of another vendor is simply not found (404).
 """
 
+import functools
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured, PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils.text import capfirst
@@ -45,7 +46,9 @@ SYSTEM = Actor(user=None, role=Role.ADMIN)
 
 
 def scoped(queryset, actor: Actor):
-    """``queryset`` narrowed to the rows ``actor`` may see."""
+    """``queryset`` narrowed to the rows ``actor`` may see. Depends on the actor only through
+    its role, whether it has a vendor and the ids (``scoped_key_sql`` compiles it once per
+    role and vendor-or-not)."""
     model = queryset.model
     if actor.is_staff:
         return queryset
@@ -66,6 +69,54 @@ def get_scoped(queryset, actor: Actor, **lookup):
         return scoped(queryset, actor).get(**lookup)
     except queryset.model.DoesNotExist:
         raise not_found(queryset.model, *lookup.values()) from None
+
+
+def scoped_key_sql(model, actor: Actor, field: str, key):
+    """``(sql, params)`` of a subquery giving the pk of the row of ``model`` whose unique
+    ``field`` is ``key``, among those ``actor`` may see (``None``: ``actor`` sees no row of
+    ``model``): ``scoped()``'s own rules, compiled once per process for the actor's shape, for
+    a lookup written in SQL (``core.rawsql``)."""
+    compiled = _compiled_key_sql(model, field, actor.role, actor.vendor_id is None)
+    if compiled is None:
+        return None
+    sql, slots = compiled
+    values = {
+        _PROBE_KEY: key,
+        _PROBE_VENDOR: actor.vendor_id,
+        _PROBE_USER: actor.user.pk if actor.user else None,
+    }
+    return sql, [values.get(slot, slot) for slot in slots]
+
+
+# Stand-ins while compiling, found again in the compiled parameters and replaced by the
+# lookup's value and the actor's ids (no row has a negative id).
+_PROBE_VENDOR, _PROBE_USER = -917_000_001, -917_000_002
+_PROBE_KEY = "scoped-key-probe-9d1c"
+
+
+@functools.cache
+def _compiled_key_sql(model, field, role, without_vendor):
+    # scoped() depends on the actor only through its role and whether it has a vendor.
+    from django.contrib.auth import get_user_model
+
+    if not model._meta.get_field(field).unique:
+        raise ImproperlyConfigured(f"{model.__name__}.{field} does not name one row")
+    probe = Actor(
+        user=get_user_model()(pk=_PROBE_USER),
+        role=role,
+        vendor_id=None if without_vendor else _PROBE_VENDOR,
+    )
+    queryset = scoped(model._default_manager.all(), probe)
+    query = queryset.filter(**{field: _PROBE_KEY}).order_by().values("pk").query
+    try:
+        sql, params = query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return None
+    if _PROBE_KEY not in params:
+        raise ImproperlyConfigured(
+            f"{model.__name__}.{field}: the lookup's value is not a parameter"
+        )
+    return sql, tuple(params)
 
 
 def not_found(model, *keys):

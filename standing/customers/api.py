@@ -12,7 +12,7 @@ from standing.core.strict import IsoDate, Language
 from . import services
 from .models import Customer, CustomerGroup, CustomerStatus
 from .search import customer_list
-from .standing import standing
+from .standing import standing_of
 
 router = Router(tags=["customers"])
 
@@ -156,5 +156,4 @@ def patch_customer(request, number: str, payload: CustomerPatch):
 
 @router.get("/{number}/standing", response=StandingOut)
 def get_standing(request, number: str):
-    customer = get_scoped(Customer.objects.select_related("group"), request.actor, number=number)
-    return standing(customer)
+    return standing_of(number, request.actor)
