@@ -31,6 +31,7 @@ from django.db import transaction
 from standing.accounts.models import Role, User
 from standing.accounts.scoping import SYSTEM
 from standing.blocks.models import Block, BlockReason
+from standing.claims.amounts import refresh_stale
 from standing.claims.models import Claim, ClaimStatus, CollectionSettings
 from standing.core.bulk import BulkLoader
 from standing.core.models import Sequence
@@ -433,6 +434,9 @@ def generate(customers, seed=1, entries=None, processes=None, stdout=None, stder
     if entries:
         load_denylist(entries, seed, stderr=stderr)
     loader.finish()
+    # The board's cached open amounts of the claims loaded, as the worker's tick would compute
+    # them a minute later (``claims.amounts``), set-based.
+    refresh_stale()
     seconds = time.perf_counter() - started
     stdout.write(f"generated {customers:,} customers and {entries:,} entries in {seconds:.0f} s\n")
     return {"seconds": round(seconds, 1), **loader.counts}

@@ -109,6 +109,12 @@ def test_generate_fills_every_table_as_the_product_would(tmp_path, settings):
     assert Installment.objects.filter(state="charged_back").exists()
     assert Installment.objects.filter(state="failed").exists()
     assert Block.objects.exists()
+    # Claims as the product keeps them: the order's number copied, the board's cached open
+    # amount computed (check-data finds nothing to say about either).
+    from standing.claims.integrity import open_amount_cache, order_number_copied
+
+    assert not Claim.objects.filter(open_amount_until__isnull=True).exists()
+    assert list(open_amount_cache()) == [] and list(order_number_copied()) == []
     # The customer number counter stands at the last number (the next registration is free).
     assert Sequence.objects.get(key="customer").last == 1200
     # German names: umlauts and double names; valid IBANs; E.164 phones.
