@@ -140,6 +140,19 @@ def customer_factory(db, support_user):
 
 
 @pytest.fixture
+def card_panel():
+    """A card panel's HTML as its lazy placeholder loads it: ``card_panel(client, customer,
+    "notes")``; ``query`` e.g. "?activity=all"."""
+
+    def get(client, customer, key, query=""):
+        response = client.get(f"/customers/{customer.number}/panels/{key}/{query}")
+        assert response.status_code == 200, (key, response.status_code)
+        return response.content.decode()
+
+    return get
+
+
+@pytest.fixture
 def customer(customer_factory):
     return customer_factory(first_name="Anna", last_name="Müller", birth_date=date(1985, 4, 12))
 
