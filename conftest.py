@@ -153,6 +153,19 @@ def card_panel():
 
 
 @pytest.fixture
+def scroll_to(page):
+    """Scroll the page to an element by id as a clerk does, so that a lazy card panel loads:
+    ``scroll_to("rentals")``. Not Playwright's own scrolling, which waits for a stable element
+    and so fails on the placeholder that the panel replaces."""
+
+    def scroll(anchor):
+        page.wait_for_selector(f"#{anchor}", state="attached")
+        page.evaluate("id => document.getElementById(id).scrollIntoView()", anchor)
+
+    return scroll
+
+
+@pytest.fixture
 def customer(customer_factory):
     return customer_factory(first_name="Anna", last_name="Müller", birth_date=date(1985, 4, 12))
 
