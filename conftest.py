@@ -140,6 +140,32 @@ def customer_factory(db, support_user):
 
 
 @pytest.fixture
+def card_panel():
+    """A card panel's HTML as its lazy placeholder loads it: ``card_panel(client, customer,
+    "notes")``; ``query`` e.g. "?activity=all"."""
+
+    def get(client, customer, key, query=""):
+        response = client.get(f"/customers/{customer.number}/panels/{key}/{query}")
+        assert response.status_code == 200, (key, response.status_code)
+        return response.content.decode()
+
+    return get
+
+
+@pytest.fixture
+def scroll_to(page):
+    """Scroll the page to an element by id as a clerk does, so that a lazy card panel loads:
+    ``scroll_to("rentals")``. Not Playwright's own scrolling, which waits for a stable element
+    and so fails on the placeholder that the panel replaces."""
+
+    def scroll(anchor):
+        page.wait_for_selector(f"#{anchor}", state="attached")
+        page.evaluate("id => document.getElementById(id).scrollIntoView()", anchor)
+
+    return scroll
+
+
+@pytest.fixture
 def customer(customer_factory):
     return customer_factory(first_name="Anna", last_name="Müller", birth_date=date(1985, 4, 12))
 

@@ -48,6 +48,7 @@ class BlocksConfig(AppConfig):
                 column="main",
                 order=10,
                 roles=frozenset({Role.ADMIN, Role.SUPPORT}),
+                lazy=False,
             )
         )
         # Right after the customer list.

@@ -14,7 +14,9 @@ class CustomersConfig(AppConfig):
         from standing.core.context_processors import NAVIGATION
 
         from . import outbox, standing, tasks  # noqa: F401  (tasks: the outbox's renderers)
+        from .card_panels import OWN_PANELS
         from .models import Customer, CustomerStatus, Grant, Permission
+        from .panels import PANELS
 
         display.label_fields(
             {
@@ -38,3 +40,5 @@ class CustomersConfig(AppConfig):
             order=20,
         )
         CUSTOMER_LOGIN_CHECKS.register(standing.may_log_in, key="customers.standing")
+        for panel in OWN_PANELS:
+            PANELS.register(panel)

@@ -7,9 +7,15 @@ Deny by default: a panel is shown to the operator's staff only, unless it names 
 roles that may see it (vendor users see a panel only when it says so and scopes its content).
 Panels are ordered by ``order`` within their column; two panels may not share a key, nor a
 place (column and order), so the order is stable whatever the apps' order.
+
+Lazy by default: the card page holds only the panels a clerk sees first (``lazy=False``, above
+the fold at 1280×800); every other panel is a placeholder that HTMX fills from the panel's own
+URL when it scrolls into view, so the page costs the server a few panels, not all of them.
 """
 
 from dataclasses import dataclass, field
+
+from django.urls import reverse
 
 from standing.core.registry import Registry
 
@@ -22,6 +28,7 @@ class Panel:
     column: str = "main"  # "main" or "side"
     order: int = 50
     roles: frozenset = field(default_factory=lambda: frozenset({"admin", "support"}))
+    lazy: bool = True  # on the card: loaded when scrolled into view (the portal ignores it)
 
 
 def _place_free(panel: Panel, panels):
@@ -56,8 +63,16 @@ def panel_for(request, customer, actor, key):
 
 
 def panels_for(request, customer, actor, column):
-    return [
-        {"key": p.key, "template": p.template, "ctx": p.context(request, customer, actor)}
-        for p in PANELS
-        if p.column == column and actor.role in p.roles
-    ]
+    """The panels of one column the actor may see; on the card, a lazy panel is only its URL
+    (its context is computed when the placeholder asks for it)."""
+    shown = []
+    for p in PANELS:
+        if p.column != column or actor.role not in p.roles:
+            continue
+        if p.lazy and column != "portal":
+            url = reverse("customers:panel", args=[customer.number, p.key])
+            shown.append({"key": p.key, "lazy": True, "url": url})
+        else:
+            ctx = p.context(request, customer, actor)
+            shown.append({"key": p.key, "template": p.template, "ctx": ctx})
+    return shown

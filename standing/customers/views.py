@@ -15,12 +15,11 @@ from standing.core.pagination import EstimatingPaginator
 
 from . import access, outbox, services
 from .forms import MasterDataForm, MessageForm, NoteForm, PermissionsForm, UploadForm
-from .models import Customer, CustomerFile, CustomerGroup, CustomerStatus, Grant
+from .models import Customer, CustomerFile, CustomerGroup, CustomerStatus
 from .panels import LIST_ACTIONS, panel_for, panels_for
 from .search import customer_list
 from .standing import blocked_until, filter_blocked, standing
 
-ACTIVITY_PREVIEW = 8
 # A search or filter counts this many matching customers at most ("more than 1,000"): a
 # common last name among a million customers need not be counted to the last one.
 LIST_CAP = 1_000
@@ -66,43 +65,6 @@ def customer_list_view(request):
     return render(request, template, context)
 
 
-def _activity_context(request, customer, actor):
-    # Scoped like every query: a vendor user sees entries about their own orders and the
-    # customer's standing only (deny by default); internal entries are for staff.
-    activity = scoped(customer.activity.select_related("actor"), actor)
-    if not actor.is_staff:
-        activity = activity.filter(internal=False)
-    show_all = request.GET.get("activity") == "all"
-    shown = list(activity if show_all else activity[: ACTIVITY_PREVIEW + 1])
-    # Counted only when there is more than the preview shows ("Show all N entries").
-    total = activity.count() if len(shown) > ACTIVITY_PREVIEW and not show_all else len(shown)
-    return {
-        "customer": customer,
-        "actor": actor,
-        "activity": shown[:ACTIVITY_PREVIEW] if not show_all else shown,
-        "activity_total": total,
-        "show_all_activity": show_all,
-    }
-
-
-def _card_context(request, customer, actor, **extra):
-    return {
-        **_activity_context(request, customer, actor),
-        "standing": standing(customer),
-        "permissions": services.permission_rows(customer),
-        "grant_choices": Grant.choices,
-        "files": customer.files.all(),
-        "notes": customer.notes.select_related("author")[:20],
-        "sent_messages": customer.messages.select_related("sent_by")[:10],
-        "note_form": NoteForm(),
-        "upload_form": UploadForm(),
-        "message_form": MessageForm(customer=customer),
-        "main_panels": panels_for(request, customer, actor, "main"),
-        "side_panels": panels_for(request, customer, actor, "side"),
-        **extra,
-    }
-
-
 @login_required
 def card(request, number):
     actor = acting(request, *BACK_OFFICE)
@@ -115,24 +77,28 @@ def card(request, number):
             % {"number": customer.number, "other": customer.merged_into.number},
         )
         return redirect(customer.merged_into)
-    if request.htmx and request.GET.get("activity"):
-        # The activity list alone (refreshed after an action, or expanded): not the panels.
-        context = _activity_context(request, customer, actor)
-        return render(request, "customers/card.html#activity", context)
-    return render(request, "customers/card.html", _card_context(request, customer, actor))
+    context = {
+        "customer": customer,
+        "actor": actor,
+        "standing": standing(customer),
+        "main_panels": panels_for(request, customer, actor, "main"),
+        "side_panels": panels_for(request, customer, actor, "side"),
+    }
+    return render(request, "customers/card.html", context)
 
 
 @login_required
 def panel(request, number, key):
-    """One card panel alone (HTMX refreshes it after an action): the same scoping and the
-    same deny-by-default roles as on the card."""
+    """One card panel alone: the card's lazy panels load from here when they scroll into view,
+    and HTMX refreshes a panel here after an action. The same scoping (another vendor's
+    customer is not found) and the same deny-by-default roles as on the card."""
     actor = acting(request, *BACK_OFFICE)
     customer = _customer(request, number, actor)
     found = panel_for(request, customer, actor, key)
     if found is None:
         raise Http404("no such panel")
-    context = {"customer": customer, "actor": actor, "standing": standing(customer)}
-    return render(request, found["template"], {**context, "panel": found["ctx"]})
+    context = {"customer": customer, "actor": actor, "panel": found["ctx"]}
+    return render(request, found["template"], context)
 
 
 @login_required

@@ -40,9 +40,19 @@ class DepositsConfig(AppConfig):
         ON_PAID.register(on_link_paid, key="deposits")
         ON_CREATED.register(on_link_created, key="deposits")
         staff = frozenset({Role.ADMIN, Role.SUPPORT})
-        PANELS.register(Panel("outcome", "deposits/panel.html", outcome_panel, "main", 12, staff))
         PANELS.register(
-            Panel("staff-tasks", "deposits/tasks_panel.html", tasks_panel, "side", 20, staff)
+            Panel("outcome", "deposits/panel.html", outcome_panel, "main", 12, staff, lazy=False)
+        )
+        PANELS.register(
+            Panel(
+                "staff-tasks",
+                "deposits/tasks_panel.html",
+                tasks_panel,
+                "side",
+                20,
+                staff,
+                lazy=False,
+            )
         )
         PANELS.register(
             Panel(

@@ -17,7 +17,7 @@ from standing.customers.models import Customer, CustomerStatus
 
 from . import services
 from .forms import DepositOfferForm
-from .models import StaffTask
+from .models import OfferStatus, StaffTask
 
 S = CustomerStatus
 OUTCOMES = {
@@ -29,11 +29,15 @@ OUTCOMES = {
 
 
 def outcome_panel(request, customer, actor):
-    offer = services.open_offer(customer)
+    offers = list(
+        customer.deposit_offers.select_related("payment_link", "cost_type", "document")[:5]
+    )
+    # The open offer is nearly always among the latest five: read again only when it is not.
+    offer = next((o for o in offers if o.status == OfferStatus.OFFERED), None)
+    if offer is None and len(offers) == 5:
+        offer = services.open_offer(customer)
     return {
-        "offers": customer.deposit_offers.select_related("payment_link", "cost_type", "document")[
-            :5
-        ],
+        "offers": offers,
         "open_offer": offer,
         # The buttons follow the customer lifecycle, as the services' preconditions do.
         "can_offer": services.can(customer, "offer", actor),

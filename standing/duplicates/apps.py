@@ -21,7 +21,9 @@ class DuplicatesConfig(AppConfig):
         post_save.connect(services.customer_saved, sender=Customer, dispatch_uid="duplicates")
         staff = frozenset({Role.ADMIN, Role.SUPPORT})
         PANELS.register(
-            Panel("duplicates", "duplicates/panel.html", panels.context, "main", 5, staff)
+            Panel(
+                "duplicates", "duplicates/panel.html", panels.context, "main", 5, staff, lazy=False
+            )
         )
         NAVIGATION.register((_("Duplicates"), "duplicates:list", set(staff)), key="duplicates:list")
         DEMO_STEPS.register(demo_duplicates, key="duplicates")

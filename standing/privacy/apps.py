@@ -20,7 +20,15 @@ class PrivacyConfig(AppConfig):
         checks.register(check_policies, "standing")
         staff = frozenset({Role.ADMIN, Role.SUPPORT})
         PANELS.register(
-            Panel("card-actions", "privacy/actions_panel.html", panels.actions, "side", 1, staff)
+            Panel(
+                "card-actions",
+                "privacy/actions_panel.html",
+                panels.actions,
+                "side",
+                1,
+                staff,
+                lazy=False,
+            )
         )
         PANELS.register(
             Panel(

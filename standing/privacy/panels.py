@@ -4,7 +4,7 @@ payment links, letters and Belege, and the data export."""
 from django.utils import timezone
 
 from standing.billing.models import Document
-from standing.customers.models import MessageStatus
+from standing.customers.models import CustomerStatus, MessageStatus
 from standing.payments.models import LinkStatus, PaymentLink
 
 from . import services
@@ -12,11 +12,12 @@ from .models import Erasure, EvidenceRestriction
 
 
 def actions(request, customer, actor):
-    return {
-        "restriction": EvidenceRestriction.objects.filter(customer=customer).first(),
-        "erasure": Erasure.objects.filter(customer=customer).first(),
-        "is_admin": actor.is_admin,
-    }
+    # An erasure leaves the customer DELETED, and an erased card shows no restriction: each is
+    # read only when it can show (this panel is on every card).
+    erased = customer.status == CustomerStatus.DELETED
+    erasure = Erasure.objects.filter(customer=customer).first() if erased else None
+    restriction = None if erasure else EvidenceRestriction.objects.filter(customer=customer).first()
+    return {"restriction": restriction, "erasure": erasure, "is_admin": actor.is_admin}
 
 
 def portal(request, customer, actor):

@@ -33,21 +33,23 @@ def test_changes_read_in_german(customer):
     assert ("Status", "Offen", "Bezahlt") in [(str(a).capitalize(), b, c) for a, b, c in rows]
 
 
-def test_customer_status_change_on_the_card_reads_as_labels(client, admin_user, customer, settings):
+def test_customer_status_change_on_the_card_reads_as_labels(
+    client, admin_user, customer, settings, card_panel
+):
     settings.LANGUAGE_CODE = "de"
     transition(customer, CustomerStatus.DENIED, SYSTEM)
     services.update_customer(customer, SYSTEM, {"city": "Dresden", "postal_code": "01067"})
     client.force_login(admin_user)
-    html = client.get(customer.get_absolute_url()).content.decode()
+    html = card_panel(client, customer, "activity")
     activity = html.split('id="activity-list"', 1)[1].split("</ul>", 1)[0]
     assert "<del>Ausstehend</del></td><td>Abgelehnt" in activity
     assert ">PLZ</td>" in activity and "postal_code" not in activity and "pending" not in activity
 
 
-def test_the_log_names_people_not_logins(client, admin_user, support_user, customer):
+def test_the_log_names_people_not_logins(client, admin_user, support_user, customer, card_panel):
     support_user.first_name, support_user.last_name = "Jonas", "Becker"
     support_user.save()
     client.force_login(admin_user)
-    html = client.get(customer.get_absolute_url()).content.decode()
+    html = card_panel(client, customer, "activity")
     activity = html.split('id="activity-list"', 1)[1].split("</ul>", 1)[0]
     assert "· Jonas Becker" in activity and "· support" not in activity

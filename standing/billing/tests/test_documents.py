@@ -109,10 +109,12 @@ def test_mark_paid_once(customer, deposit, support):
     assert customer.activity.filter(action="document.paid").count() == 1
 
 
-def test_download_and_panel(client, support_user, customer, deposit, support, vendor1_user):
+def test_download_and_panel(
+    client, support_user, customer, deposit, support, vendor1_user, card_panel
+):
     doc = _issue(customer, "receipt", deposit, support)
     client.force_login(support_user)
-    card = client.get(f"/customers/{customer.number}/").content.decode()
+    card = card_panel(client, customer, "documents-billing")
     assert 'id="billing-documents"' in card and doc.number in card
     response = client.get(f"/billing/documents/{doc.pk}/pdf/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -13,7 +13,7 @@ pytestmark = [
 ]
 
 
-def test_login_search_edit_see_activity_switch_language(page, settings):
+def test_login_search_edit_see_activity_switch_language(page, settings, scroll_to):
     settings.LANGUAGE_CODE = "de"
     User.objects.create_user("support", password="Geheim-123", role=Role.SUPPORT)
     customer = services.create_customer(
@@ -42,6 +42,8 @@ def test_login_search_edit_see_activity_switch_language(page, settings):
     rows.first.locator("a").first.click()
     expect(page.locator("#customer-number")).to_have_text(customer.number)
 
+    scroll_to("activity")  # below the fold: it loads when it scrolls into view
+    expect(page.locator("#activity-list")).to_contain_text("Kunde angelegt")
     page.click("#edit-button")
     page.fill("#id_city", "Dresden")
     page.fill("#id_postal_code", "01067")
@@ -49,7 +51,7 @@ def test_login_search_edit_see_activity_switch_language(page, settings):
     page.click("#masterdata-form button[type=submit]")
     expect(page.locator("#masterdata [data-field=address]")).to_contain_text("01067 Dresden")
     expect(page.locator("#masterdata [data-field=phone]")).to_have_text("+49 351 1234567")
-    activity = page.locator("#activity-list")
+    activity = page.locator("#activity-list")  # refreshed after the edit
     expect(activity).to_contain_text("Stammdaten geändert")
     expect(activity).to_contain_text("Leipzig")
     expect(activity).to_contain_text("Dresden")

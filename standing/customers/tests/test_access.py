@@ -70,14 +70,13 @@ def test_invite_needs_email(customer_factory, support):
 
 
 def test_logins_panel_views(
-    client, support_user, customer, mailoutbox, django_capture_on_commit_callbacks
+    client, support_user, customer, mailoutbox, django_capture_on_commit_callbacks, card_panel
 ):
     client.force_login(support_user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/customers/{customer.number}/login/invite/")
     assert len(mailoutbox) == 1
-    html = client.get(f"/customers/{customer.number}/").content.decode()
-    assert 'id="login-name"' in html
+    assert 'id="login-name"' in card_panel(client, customer, "logins")
     response = client.post(
         f"/customers/{customer.number}/login/password/", {"password": "1"}, follow=True
     )

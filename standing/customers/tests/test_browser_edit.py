@@ -64,3 +64,33 @@ def test_a_refused_htmx_action_shows_its_message(page, settings):
     Customer.objects.filter(pk=customer.pk).update(number="K-GONE")
     page.click("#edit-button")
     expect(page.locator("#messages [data-htmx-error]")).to_contain_text("nicht sichtbar")
+
+
+def test_lazy_panels_arrive_when_scrolled_to_and_their_actions_work(page, settings, scroll_to):
+    settings.LANGUAGE_CODE = "de"
+    User.objects.create_user("support", password="Geheim-123", role=Role.SUPPORT)
+    customer = services.create_customer(SYSTEM, first_name="Lena", last_name="Vogel")
+    login(page, "support", "Geheim-123")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(customer.get_absolute_url())
+    # Below the fold the activity is a placeholder until it scrolls into view.
+    activity = page.locator("#activity")
+    expect(activity).to_have_class(re.compile("lazy-panel"))
+    expect(page.locator("#activity-list")).to_have_count(0)
+    scroll_to("activity")
+    expect(page.locator("#activity-list li").first).to_be_visible()
+    expect(page.locator("#activity")).not_to_have_class(re.compile("lazy-panel"))
+    # An action inside a lazy panel: the note form posts, the card comes back at #notes,
+    # which loads in view and shows the note.
+    scroll_to("notes")
+    page.locator("#notes textarea[name=text]").fill("Bitte nur vormittags anrufen.")
+    page.locator("#notes button").click()
+    expect(page.locator("#notes")).to_contain_text("Bitte nur vormittags anrufen.")
+    # A loaded lazy panel still refreshes after an HTMX action elsewhere on the card.
+    scroll_to("activity")
+    expect(page.locator("#activity-list")).to_contain_text("vormittags")
+    page.click("#edit-button")
+    page.fill("#id_city", "Hamburg")
+    page.click("#masterdata-form button[type=submit]")
+    expect(page.locator("#masterdata [data-field=address]")).to_contain_text("Hamburg")
+    expect(page.locator("#activity-list")).to_contain_text("Hamburg")

@@ -123,22 +123,22 @@ def test_an_unknown_kind_is_a_programming_error(customer):
         outbox.enqueue(customer, "x", kind="nope")
 
 
-def test_the_card_shows_a_failing_email(client, support_user, customer, broken_mail):
+def test_the_card_shows_a_failing_email(client, support_user, customer, broken_mail, card_panel):
     message = outbox.enqueue(customer, "Wichtig", "x")
     outbox.deliver(message.pk)
     client.force_login(support_user)
-    page = client.get(customer.get_absolute_url()).content.decode()
+    page = card_panel(client, customer, "messages-panel")
     assert 'data-outbox="queued"' in page and "Attempt 1 failed" in page
     assert "mail server unreachable" in page
 
 
 def test_staff_resend_a_failed_email_from_the_card(
-    client, support_user, vendor1_user, customer, django_capture_on_commit_callbacks
+    client, support_user, vendor1_user, customer, django_capture_on_commit_callbacks, card_panel
 ):
     message = outbox.enqueue(customer, "Gescheitert", "x")
     Message.objects.filter(pk=message.pk).update(status=M.FAILED, attempts=6, error="550")
     client.force_login(support_user)
-    page = client.get(customer.get_absolute_url()).content.decode()
+    page = card_panel(client, customer, "messages-panel")
     url = f"/customers/{customer.number}/messages/{message.pk}/resend/"
     assert url in page
     with django_capture_on_commit_callbacks(execute=True):

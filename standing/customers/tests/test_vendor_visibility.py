@@ -65,9 +65,13 @@ def test_vendor_activity_is_their_orders_and_the_standing(
     )
 
 
-def test_the_card_shows_a_vendor_no_document_upload(client, shared_customer, vendor1_user):
+def test_the_card_shows_a_vendor_no_document_upload(
+    client, shared_customer, vendor1_user, card_panel
+):
     client.force_login(vendor1_user)
-    html = client.get(shared_customer.get_absolute_url() + "?activity=all").content.decode()
+    html = client.get(shared_customer.get_absolute_url()).content.decode()
+    html += card_panel(client, shared_customer, "activity", "?activity=all")
+    html += card_panel(client, shared_customer, "orders")
     assert "Personalausweis_Rueckseite.pdf" not in html
     assert "V1-1" in html and "V2-1" not in html
 

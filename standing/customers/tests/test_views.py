@@ -34,7 +34,7 @@ def test_card_shows_every_foundation_panel(staff_client, customer):
     assert "Müller" in html
 
 
-def test_edit_master_data_inline_and_activity(staff_client, customer):
+def test_edit_master_data_inline_and_activity(staff_client, customer, card_panel):
     response = staff_client.post(
         f"/customers/{customer.number}/edit/",
         {**_form(customer), "city": "Hamburg", "postal_code": "20095"},
@@ -43,9 +43,7 @@ def test_edit_master_data_inline_and_activity(staff_client, customer):
     assert response.status_code == 200
     assert response["HX-Trigger"] == "activityChanged"
     assert "Hamburg" in response.content.decode()
-    activity = staff_client.get(
-        f"/customers/{customer.number}/?activity=latest", headers={"HX-Request": "true"}
-    ).content.decode()
+    activity = card_panel(staff_client, customer, "activity")
     assert "Hamburg" in activity and "Berlin" in activity
 
 
@@ -59,17 +57,15 @@ def test_edit_with_bad_phone_shows_error_and_changes_nothing(staff_client, custo
     assert customer.phone == "+491711234567"
 
 
-def test_activity_expands_to_all(staff_client, customer, support):
+def test_activity_expands_to_all(staff_client, customer, support, card_panel):
     from standing.customers import services
 
     for i in range(12):
         services.add_note(customer, support, f"Notiz {i}")
-    html = staff_client.get(f"/customers/{customer.number}/").content.decode()
-    assert 'id="activity-all"' in html
-    full = staff_client.get(
-        f"/customers/{customer.number}/?activity=all", headers={"HX-Request": "true"}
-    ).content.decode()
-    assert "Notiz 0" in full and "Notiz 11" in full
+    html = card_panel(staff_client, customer, "activity")
+    assert 'id="activity-all"' in html and "Notiz 11" in html and "Notiz 0" not in html
+    full = card_panel(staff_client, customer, "activity", "?activity=all")
+    assert "Notiz 0" in full and "Notiz 11" in full and 'id="activity-all"' not in full
 
 
 def test_upload_download_delete(staff_client, customer):

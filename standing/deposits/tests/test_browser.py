@@ -11,7 +11,9 @@ from standing.customers.models import CustomerStatus
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_deposit_offer_paid_on_sandbox_page_verifies(page, live_server, customer_factory):
+def test_deposit_offer_paid_on_sandbox_page_verifies(
+    page, live_server, customer_factory, scroll_to
+):
     User.objects.create_user("agent", password="agent-pw-2026", role=Role.SUPPORT)
     customer = customer_factory(first_name="Dora", last_name="Denied")
     transition(customer, CustomerStatus.DENIED, None)
@@ -41,6 +43,7 @@ def test_deposit_offer_paid_on_sandbox_page_verifies(page, live_server, customer
 
     page.goto(f"{live_server.url}/customers/{customer.number}/")
     expect(page.locator("#card-header [data-status]")).to_have_attribute("data-status", "verified")
+    scroll_to("documents-billing")  # the lazy panel's placeholder
     documents = page.locator("#billing-documents")
     expect(documents).to_contain_text("QU-")
     expect(documents.locator("a[href$='/pdf/']")).to_have_count(1)

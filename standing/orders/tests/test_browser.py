@@ -12,7 +12,9 @@ pytestmark = [
 ]
 
 
-def test_take_back_and_record_a_payment(page, live_server, support_user, order_factory, customer):
+def test_take_back_and_record_a_payment(
+    page, live_server, support_user, order_factory, customer, scroll_to
+):
     support_user.language = "en"
     support_user.save()
     order = order_factory(number="MIET-7", customer=customer, rental=True, amount="210.00")
@@ -22,7 +24,9 @@ def test_take_back_and_record_a_payment(page, live_server, support_user, order_f
     page.click("form button")
     page.wait_for_selector("#overview")  # staff land on the start page
     page.goto(f"{live_server.url}{customer.get_absolute_url()}")
+    scroll_to("rentals")
     row = page.locator("#rentals tr[data-item]")
+    row.wait_for()
     assert "Kleinwagen" in row.inner_text()
     row.locator("input[name=returned_on]").fill("2026-01-09")
     row.get_by_role("button", name="Take back").click()

@@ -80,13 +80,18 @@ def test_record_an_event_by_hand(login, support_user, two_orders):
 
 
 def test_card_panels_follow_the_vendor_scope(
-    login, support_user, vendor2_user, customer, two_orders
+    login, support_user, vendor2_user, customer, two_orders, card_panel
 ):
+    def panels(client):
+        return card_panel(client, customer, "orders") + card_panel(
+            client, customer, "open_payments"
+        )
+
     with time_machine.travel(date(2026, 3, 5)):
-        staff = login(support_user).get(customer.get_absolute_url()).content.decode()
+        staff = panels(login(support_user))
         assert 'id="orders"' in staff and 'id="open-payments"' in staff
         assert "NORD-1" in staff and "SUED-1" in staff
         # Installment 2 failed (due 28.02.), 5 days old.
         assert "28.02.2026" in staff and '<td class="text-end">5</td>' in staff
-        vendor = login(vendor2_user).get(customer.get_absolute_url()).content.decode()
+        vendor = panels(login(vendor2_user))
     assert "SUED-1" in vendor and "NORD-1" not in vendor

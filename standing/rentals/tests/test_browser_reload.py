@@ -13,7 +13,9 @@ pytestmark = [
 ]
 
 
-def test_reload_price_dialog_then_confirm(page, support_user, order_factory, customer, vendor1):
+def test_reload_price_dialog_then_confirm(
+    page, support_user, order_factory, customer, vendor1, scroll_to
+):
     item = order_factory(
         number="MIET-9", vendor=vendor1, customer=customer, rental=True, amount="236.00"
     ).items.get()
@@ -25,6 +27,7 @@ def test_reload_price_dialog_then_confirm(page, support_user, order_factory, cus
     page.fill("#id_password", "pw-support")
     page.click("form button")
     page.goto(customer.get_absolute_url())
+    scroll_to("rentals")
     page.locator(f"#rentals tr[data-item='{item.pk}'] .reload-price").click()
     dialog = page.locator("#dialog #reload-price-form")
     expect(dialog.locator("#price-old")).to_contain_text("236,00")

@@ -27,7 +27,7 @@ def damage_form(rental, **changes):
     }
 
 
-def test_damage_case_lifecycle(login, support_user, rental, customer):
+def test_damage_case_lifecycle(login, support_user, rental, customer, card_panel):
     client = login(support_user)
     url = f"/rentals/customers/{customer.number}/damages/"
     assert client.post(url, damage_form(rental)).status_code == 302
@@ -37,7 +37,7 @@ def test_damage_case_lifecycle(login, support_user, rental, customer):
         Decimal("450.00"),
         DamageStatus.REPORTED,
     )
-    html = client.get(customer.get_absolute_url()).content.decode()
+    html = card_panel(client, customer, "damages")
     assert "Kratzer an der Fahrertür" in html and 'id="damages"' in html
     client.post(f"/rentals/damages/{damage.pk}/invoiced/")
     client.post(f"/rentals/damages/{damage.pk}/settled/")
@@ -75,7 +75,7 @@ def test_damages_are_vendor_scoped(login, vendor2_user, support_user, rental, cu
     assert DamageCase.objects.get().status == DamageStatus.REPORTED
 
 
-def test_vouchers(login, support_user, rental, customer, vendor1):
+def test_vouchers(login, support_user, rental, customer, vendor1, card_panel):
     client = login(support_user)
     url = f"/rentals/customers/{customer.number}/vouchers/"
     form = {"vendor": vendor1.pk, "code": "sommer25", "percent": "25", "valid_until": "2026-08-31"}
@@ -98,7 +98,7 @@ def test_vouchers(login, support_user, rental, customer, vendor1):
     assert "redeemed already" in again.content.decode()
     voucher.refresh_from_db()
     assert voucher.redeemed_at.date() == date(2026, 8, 1)
-    html = client.get(customer.get_absolute_url()).content.decode()
+    html = card_panel(client, customer, "vouchers")
     assert "SOMMER25" in html and "redeemed 01.08.2026" in html
     logged = ActivityRecord.objects.filter(action__startswith="voucher.").count()
     assert logged == 3

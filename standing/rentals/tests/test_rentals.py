@@ -21,8 +21,8 @@ def last_log(customer):
     return ActivityRecord.objects.filter(customer=customer).order_by("-id").first()
 
 
-def test_card_lists_rented_objects(login, support_user, rental, customer):
-    html = login(support_user).get(customer.get_absolute_url()).content.decode()
+def test_card_lists_rented_objects(login, support_user, rental, customer, card_panel):
+    html = card_panel(login(support_user), customer, "rentals")
     assert 'id="rentals"' in html and "Kleinwagen" in html and "MIET-1" in html
 
 
@@ -122,15 +122,15 @@ def test_roles_without_access(login, integration_user, rental):
 
 
 def test_card_shows_a_vendor_only_its_own_objects(
-    login, support_user, vendor2_user, order_factory, customer, vendor2, rental
+    login, support_user, vendor2_user, order_factory, customer, vendor2, rental, card_panel
 ):
     order_factory(number="FIT-1", vendor=vendor2, customer=customer, rental=True)
     other = OrderItem.objects.get(order__number="FIT-1")
     other.name = "Hantelbank"
     other.save()
-    staff = login(support_user).get(customer.get_absolute_url()).content.decode()
+    staff = card_panel(login(support_user), customer, "rentals")
     assert "Kleinwagen" in staff and "Hantelbank" in staff
-    vendor = login(vendor2_user).get(customer.get_absolute_url()).content.decode()
+    vendor = card_panel(login(vendor2_user), customer, "rentals")
     assert "Hantelbank" in vendor and "Kleinwagen" not in vendor and "MIET-1" not in vendor
 
 
@@ -144,7 +144,7 @@ def test_ids_beyond_64_bits_are_not_found(login, support_user):
 
 
 def test_reload_price_asks_first_with_old_and_new_price(
-    login, support_user, rental, customer, vendor1
+    login, support_user, rental, customer, vendor1, card_panel
 ):
     client = login(support_user)
     missing = client.get(
@@ -161,5 +161,5 @@ def test_reload_price_asks_first_with_old_and_new_price(
     assert f"{rental.order.number} keeps its amount of €{rental.order.amount:,.2f}" in dialog
     rental.refresh_from_db()
     assert rental.price == Decimal("300.00")  # asking changes nothing
-    card = client.get(customer.get_absolute_url()).content.decode()
+    card = card_panel(client, customer, "rentals")
     assert f'hx-get="/rentals/items/{rental.pk}/reload-price/"' in card

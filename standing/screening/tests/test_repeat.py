@@ -46,11 +46,12 @@ def test_outside_the_window_is_a_new_registration(api_as, integration_user, regi
 
 
 def test_repeat_is_shown_to_staff_on_the_card(
-    api_as, integration_user, registration, client, support_user
+    api_as, integration_user, registration, client, support_user, card_panel
 ):
     api = api_as(integration_user)
     number = api.post("/registrations", registration()).json()["number"]
     api.post("/registrations", registration())
     client.force_login(support_user)
-    html = client.get(f"/customers/{number}/?activity=all").content.decode()
+    customer = Customer.objects.get(number=number)
+    html = card_panel(client, customer, "activity", "?activity=all")
     assert "Registration repeated" in html
