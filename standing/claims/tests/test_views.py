@@ -45,7 +45,7 @@ def test_pages_answer_for_each_back_office_role(request, who, claim):
         assert response.status_code == 200, url
     page = client.get(f"/claims/{claim.pk}/").content.decode()
     assert "AN-9" in page and 'id="timeline"' in page and 'id="ledger"' in page
-    card = client.get(claim.customer.get_absolute_url()).content.decode()
+    card = client.get(f"{claim.customer.get_absolute_url()}panels/claims/").content.decode()
     assert 'id="claims"' in card and f"/claims/{claim.pk}/" in card
     pdf = client.get(f"/claims/{claim.pk}/letters/1.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
@@ -125,7 +125,8 @@ def test_the_cards_panel_shows_the_derived_open_amount_and_the_letters(support_u
     from standing.core.templatetags.money import money
 
     derived = services.claim_list(Claim.objects.filter(pk=claim.pk), as_of=services.today()).get()
-    card = login(support_user).get(claim.customer.get_absolute_url()).content.decode()
+    url = f"{claim.customer.get_absolute_url()}panels/claims/"  # a lazy card panel
+    card = login(support_user).get(url).content.decode()
     panel = card[card.index('id="claims"') :]
     assert str(money(derived.open_total)) in panel
     assert f"/claims/{claim.pk}/letters/1.pdf" in panel
@@ -140,7 +141,7 @@ def test_a_card_without_claims_asks_only_for_their_ids(
     customer = customer_factory()
     client = login(support_user)
     with CaptureQueriesContext(connection) as captured:
-        card = client.get(customer.get_absolute_url()).content.decode()
+        card = client.get(f"{customer.get_absolute_url()}panels/claims/").content.decode()
     assert "No claims." in card or "Keine Forderungen." in card
     claims_queries = [q["sql"] for q in captured.captured_queries if "claims_claim" in q["sql"]]
     assert len(claims_queries) == 1 and "claims_claimentry" not in claims_queries[0]
