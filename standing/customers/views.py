@@ -47,8 +47,12 @@ def customer_list_view(request):
     page = EstimatingPaginator(qs, 25, cap=LIST_CAP).get_page(params.get("page"))
     rows = list(page.object_list)
     blocked = blocked_until([c.pk for c in rows])
+    # The labels translated once per page (``get_status_display`` translates every choice on
+    # each call), each row's URL reversed once.
+    statuses = {value: str(label) for value, label in CustomerStatus.choices}
     for row in rows:
         row.blocked, row.blocked_until = row.pk in blocked, blocked.get(row.pk)
+        row.url, row.status_label = row.get_absolute_url(), statuses[row.status]
     page.object_list = rows
     context = {
         "page": page,
