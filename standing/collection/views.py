@@ -71,7 +71,7 @@ def board_page(request):
 
 # The buttons a row of the board shows (of the claim's ``actions``), in this order.
 ROW_ACTIONS = ("start_dunning", "approve", "release", "cancel")
-# Stands for a claim's id in a URL reversed once per page (no claim has it: ids are int32).
+# Stands for the claim's id in a URL reversed once per page: no other part of the URL has it.
 _ID = 2**31 - 1
 
 
