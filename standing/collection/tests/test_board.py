@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from standing.claims import services as claim_services
 from standing.claims.models import Claim, ClaimStatus
@@ -162,6 +163,37 @@ def test_row_actions_and_the_allowed_ones(vendor1_user, board):
         )["Location"]
         == f"/claims/{board['open'].pk}/"
     )
+
+
+def row_of(page, number):
+    row = page[page.index(f'data-order="{number}"') :]
+    return row[: row.index("</tr>")]
+
+
+def test_each_row_links_and_posts_to_its_own_claim(support_user, board, settings):
+    """The rows' URLs are built once per page: each still names its own claim, each form
+    sends the user back to the board with its filters, the labels are German."""
+    settings.LANGUAGE_CODE = "de"
+    page = login(support_user).get("/collection/?status=all&sort=order").content.decode()
+    held, opened = board["held"], board["open"]
+    row = row_of(page, "B-HOLD")
+    assert f'href="/claims/{held.pk}/"' in row
+    assert f'<form method="post" action="/claims/{held.pk}/actions/approve/">' in row
+    assert f'action="/claims/{held.pk}/actions/cancel/"' in row
+    assert 'name="next" value="/collection/?status=all&amp;sort=order"' in row
+    assert 'data-status="on_hold">wartet auf Freigabe</span>' in row
+    with translation.override("de"):
+        assert f"<td>{held.order.get_plan_kind_display()}</td>" in row
+    row = row_of(page, "B-OPEN")
+    assert f'href="/claims/{opened.pk}/"' in row and f"/claims/{held.pk}/" not in row
+    assert 'data-action="approve"' not in row and 'data-action="release"' not in row
+    assert row.count('name="csrfmiddlewaretoken"') == row.count("<form")
+    blocked = board["paid"]
+    Claim.objects.filter(pk=blocked.pk).update(status=S.BLOCKED)
+    page = login(support_user).get("/collection/?status=blocked").content.decode()
+    row = row_of(page, "B-PAID")
+    assert f'action="/claims/{blocked.pk}/actions/release/"' in row
+    assert 'data-status="blocked"' in row
 
 
 def test_bulk_actions_report_changed_and_refused(vendor1, vendor1_user, board, make_claim):

@@ -157,6 +157,30 @@ def test_list_pages_with_count(staff_client, customer_factory):
     assert "2 / 2" in second and "page=1" in second
 
 
+def test_list_rows_come_newest_first_with_their_link_group_and_status(
+    staff_client, customer_factory, settings
+):
+    """The page's ids are read first, then its rows: the order, links and labels hold."""
+    from standing.customers.models import CustomerGroup, CustomerStatus
+
+    settings.LANGUAGE_CODE = "de"
+    group = CustomerGroup.objects.create(name="Stammkunden")
+    made = [customer_factory(last_name="Reihenfolge") for _ in range(27)]
+    made[-1].group = group
+    made[-1].status = CustomerStatus.DENIED
+    made[-1].save()
+    html = staff_client.get("/customers/", {"q": "reihenfolge"}).content.decode()
+    newest = [c.number for c in reversed(made)][:25]
+    shown = [n for n in (c.number for c in made) if f'">{n}</a>' in html]
+    assert sorted(shown, key=html.index) == newest
+    row = html.split(f'href="/customers/{made[-1].number}/">', 1)[1].split("</tr>", 1)[0]
+    assert "<td>Stammkunden</td>" in row
+    assert 'data-status="denied">Abgelehnt</span>' in row
+    second = staff_client.get("/customers/", {"q": "reihenfolge", "page": 2}).content.decode()
+    assert made[1].number in second and made[0].number in second
+    assert made[2].number not in second
+
+
 def test_list_shows_the_block_and_the_blocked_filter_keeps_it(
     staff_client, customer_factory, support, settings
 ):
