@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
@@ -15,12 +14,11 @@ from ninja.errors import HttpError
 
 from standing.accounts.scoping import BACK_OFFICE, get_scoped, require, scoped
 from standing.core import pagination
-from standing.core.money import round_money
 from standing.core.strict import IsoDate, Money
 
 from . import services
 from .amounts import amounts_of
-from .models import Claim, ClaimComment, ClaimEntry, ClaimKind, ClaimStatus, EntryKind
+from .models import Claim, ClaimComment, ClaimEntry, ClaimKind, ClaimStatus
 
 router = Router(tags=["claims"])
 PAGE_SIZE = 50
@@ -238,14 +236,7 @@ def list_claims(request, filters: Query[ClaimFilters]):
     )
     by_pk = {c.pk: c for c in found}
     claims = [by_pk[pk] for pk in page_ids if pk in by_pk]
-    letters, ledger = services.letters_by_claim(page_ids), {k: {} for k in EntryKind.values}
-    for claim_id, kind, total in (
-        ClaimEntry.objects.filter(claim_id__in=page_ids)
-        .values_list("claim_id", "kind")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    ):
-        ledger[kind][claim_id] = round_money(total)
+    letters, ledger = services.letters_by_claim(page_ids), services.ledger_by_claim(page_ids)
     dunned = services.dunned_ids(claims)
     return {
         "items": [

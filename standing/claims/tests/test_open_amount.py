@@ -38,6 +38,19 @@ def cached(claim):
     return Claim.objects.get(pk=claim.pk).open_amount
 
 
+AMOUNTS = ("principal", "ledger_costs", "ledger_interest", "costs", "open_total")
+
+
+def assert_page_as_database(claim, as_of=None):
+    """``services.page_of`` (the page's amounts derived in Python) gives what the database's
+    ``annotate_amounts`` gives."""
+    as_of = as_of or services.today()
+    (mine,) = services.page_of([claim.pk], as_of)
+    database = annotate_amounts(Claim.objects.filter(pk=claim.pk), as_of).get()
+    for name in AMOUNTS:
+        assert getattr(mine, name) == getattr(database, name), name
+
+
 @pytest.fixture
 def missed(collection, make_order, event):
     def make(**kwargs):
@@ -61,6 +74,7 @@ def test_every_writer_keeps_the_cache(missed, event, collection):
     claim.refresh_from_db()
     assert claim.status == "dunning_1"
     assert cached(claim) == derived(claim) > Decimal("203.00")
+    assert_page_as_database(claim)
     # A payment on the order, then one on the claim (§ 367: costs and interest first).
     event(claim.order, "payment_received", D0 + timedelta(days=41), amount="50.00")
     assert cached(claim) == derived(claim)
@@ -68,6 +82,8 @@ def test_every_writer_keeps_the_cache(missed, event, collection):
         claim, Decimal("20.00"), on=D0 + timedelta(days=42), actor=SYSTEM, reference="t-1"
     )
     assert cached(claim) == derived(claim)
+    assert_page_as_database(claim)
+    assert_page_as_database(claim, D0 + timedelta(days=400))
     assert list(open_amount_cache()) == []
 
 
@@ -76,6 +92,7 @@ def test_a_claim_paid_in_full_caches_zero(missed, event):
     event(claim.order, "payment_received", D0 + timedelta(days=2), amount="30.00")
     claim.refresh_from_db()
     assert claim.status == "paid" and claim.open_amount == 0 == derived(claim)
+    assert_page_as_database(claim)
 
 
 def test_stopped_installments_run_out_and_are_refreshed(collection, make_order, event):
@@ -97,6 +114,8 @@ def test_stopped_installments_run_out_and_are_refreshed(collection, make_order, 
     assert refresh_stale(later) == 1
     claim.refresh_from_db()
     assert claim.open_amount == Decimal("200.00") == derived(claim, later)
+    assert_page_as_database(claim, later - timedelta(days=1))
+    assert_page_as_database(claim, later)
 
 
 def test_an_invoice_counts_from_the_day_after_its_due_date(collection, make_order, event):
@@ -114,6 +133,8 @@ def test_an_invoice_counts_from_the_day_after_its_due_date(collection, make_orde
     if second_due >= today:
         assert claim.open_amount_invoice_due == second_due
         assert refresh_stale(second_due) == 0  # still not counted on its due date
+        assert_page_as_database(claim, second_due)
+        assert_page_as_database(claim, second_due + timedelta(days=1))
         assert refresh_stale(second_due + timedelta(days=1)) == 1
         claim.refresh_from_db()
         assert claim.open_amount == Decimal("200.00")
