@@ -220,11 +220,19 @@ SCHEMA_MESSAGES = {
 }
 
 
+# Pydantic lists the choices as "'a', 'b' or 'c'": the English "or" would stand in a German
+# sentence, so the list is joined with commas only.
+CHOICE_LISTS = {"literal_error", "enum", "union_tag_invalid"}
+
+
 def schema_message(error):
     template = SCHEMA_MESSAGES.get(error.get("type"))
     if template is not None:
+        ctx = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+        if error.get("type") in CHOICE_LISTS:
+            ctx = {k: ", ".join(v.rsplit(" or ", 1)) for k, v in ctx.items()}
         try:
-            return str(template) % {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+            return str(template) % ctx
         except (KeyError, TypeError, ValueError):
             pass
     return str(error.get("msg", "")).removeprefix("Value error, ")

@@ -343,3 +343,15 @@ def test_schema_messages_are_sentences_in_the_users_language(admin, admin_user, 
     admin_user.save()
     detail = admin.post("/registrations", body).json()["detail"]
     assert {e["field"]: e["message"] for e in detail}["last_name"] == "At most 100 characters."
+
+
+def test_a_choice_error_lists_the_choices_without_an_english_or(admin, admin_user, customer):
+    admin_user.language = "de"
+    admin_user.save()
+    answer = admin.post(
+        f"/customers/{customer.number}/blocks", {"reason": "missing_documents", "duration": "1y"}
+    )
+    assert answer.status_code == 422
+    message = {e["field"]: e["message"] for e in answer.json()["detail"]}["duration"]
+    assert message == "Erlaubt ist eines von: '5d', '14d', '1m', 'until', 'indefinite'."
+    assert not customer.blocks.exists()
