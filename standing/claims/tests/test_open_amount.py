@@ -154,7 +154,10 @@ def test_check_data_catches_a_wrong_cached_amount(missed):
     assert list(open_amount_cache()) == []
 
 
-def test_amount_filter_gives_the_rows_of_the_derived_figure(missed, event):
+@pytest.mark.parametrize("broad", [False, True], ids=["narrow range", "broad range"])
+def test_amount_filter_gives_the_rows_of_the_derived_figure(missed, event, broad, monkeypatch):
+    if broad:  # every range counts as broad: on SQLite the filter then uses no index
+        monkeypatch.setattr(services, "BROAD_RANGE", 1)
     claims = [missed(amount=f"{a}.00", count=1) for a in (40, 90, 150, 300, 480)]
     event(claims[2].order, "payment_received", D0 + timedelta(days=1), amount="100.00")
     # One claim left behind by a bulk load: refreshed before the filter.
@@ -172,6 +175,33 @@ def test_amount_filter_gives_the_rows_of_the_derived_figure(missed, event):
             slow = slow.filter(open_total__lte=high)
         assert set(fast.values_list("pk", flat=True)) == set(slow.values_list("pk", flat=True))
     assert refresh_open_amounts(base) == 5
+
+
+def test_a_broad_amount_range_on_sqlite_walks_the_sorts_index(missed, monkeypatch):
+    """A range that holds most claims is not read by the open-amount index and sorted whole
+    (SQLite has no histogram to see that); the page is read in the order's index."""
+    for amount in (40, 90, 150):
+        missed(amount=f"{amount}.00", count=1)
+    today = services.today()
+
+    def plan():
+        queryset = services.claim_list(
+            Claim.objects.all(),
+            as_of=today,
+            amount_min=Decimal("10"),
+            amount_max=Decimal("500"),
+            amounts=False,
+        ).order_by("-overdue_since", "-id")
+        return queryset.values("pk")[:25].explain()
+
+    narrow = plan()
+    monkeypatch.setattr(services, "BROAD_RANGE", 2)
+    broad = plan()
+    if connection.vendor == "sqlite":
+        assert "claim_open_amount" in narrow, narrow
+        assert "claim_open_amount" not in broad and "claim_overdue_id" in broad, broad
+    else:
+        assert broad == narrow  # PostgreSQL plans it from its own statistics
 
 
 def test_the_stale_lookup_finds_exactly_the_stale_claims_by_their_indexes(missed):
