@@ -785,7 +785,7 @@ def _open_amount_range(queryset, low, high, open_sorted):
     indexed = {f"open_amount__{op}": value for op, value in bounds.items()}
     if connection.vendor != "sqlite" or open_sorted:
         return queryset.filter(**indexed)
-    if queryset.filter(**indexed).values("pk")[:BROAD_RANGE].count() < BROAD_RANGE:
+    if queryset.filter(**indexed).order_by().values("pk")[:BROAD_RANGE].count() < BROAD_RANGE:
         return queryset.filter(**indexed)
     unindexed = Func(F("open_amount"), template="+%(expressions)s", output_field=OPEN_AMOUNT)
     return queryset.alias(open_unindexed=unindexed).filter(
