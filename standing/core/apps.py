@@ -8,4 +8,5 @@ class CoreConfig(AppConfig):
     def ready(self):
         from standing.core import planner, tick
 
-        tick.register(planner.refresh_statistics)
+        # Last: the statistics after the other jobs' writes.
+        tick.register(planner.refresh_statistics, order=90)

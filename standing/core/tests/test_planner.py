@@ -43,8 +43,8 @@ def test_nothing_to_do_on_postgresql():
     assert planner.refresh_statistics() is None
 
 
-def test_the_job_runs_in_the_tick():
-    assert tick.job_key(planner.refresh_statistics) in tick.TICK_JOBS.ordered_keys()
+def test_the_job_runs_in_the_tick_after_the_others():
+    assert tick.TICK_JOBS.ordered_keys()[-1] == tick.job_key(planner.refresh_statistics)
 
 
 def _seeded():
