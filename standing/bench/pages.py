@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from .measure import summarize
+from standing.core.measure import summarize
 
 
 def _cost(client, path, headers, repeat):

@@ -41,6 +41,7 @@ from standing.accounts.scoping import SYSTEM
 from standing.blocks.models import Block
 from standing.claims.models import Claim
 from standing.core.bulk import BulkLoader
+from standing.core.measure import measure, summarize
 from standing.customers.models import Customer
 from standing.orders.models import Installment, Order
 from standing.screening import denylist, services
@@ -48,7 +49,6 @@ from standing.screening.models import DenyEntry
 from standing.vendors.models import Vendor
 
 from . import generate
-from .measure import measure, summarize
 
 REPO = Path(settings.BASE_DIR).parent
 RESULTS = REPO / "bench" / "results"
@@ -567,6 +567,17 @@ def summary(result):
         "",
         "Scale: " + ", ".join(f"{_fmt(v)} {k.replace('_', ' ')}" for k, v in scale_.items()),
         "",
+    ]
+    # A results file may gather sections measured in several runs (each says when).
+    if when := {
+        k.removesuffix("_measured_at"): v for k, v in result.items() if k.endswith("_measured_at")
+    }:
+        lines += [
+            "Sections measured in another run: "
+            + ", ".join(f"{section} at {at}" for section, at in when.items()),
+            "",
+        ]
+    lines += [
         "| target | value | target | met |",
         "|---|---|---|---|",
     ]

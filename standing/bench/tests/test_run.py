@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from standing.bench import runner
-from standing.bench.measure import measure, summarize
+from standing.core.measure import measure, summarize
 from standing.screening.models import DenyEntry
 
 
@@ -97,6 +97,13 @@ def test_summary_states_http_targets_and_the_ratio():
     assert by_key["http_card_p95_ms"]["value"] == 25
     text = runner.summary(result)
     assert "1.00 ×" in text and "| standing |" in text
+    assert "another run" not in text
+    # A file that gathers sections of an earlier run says which and when.
+    result["denylist_import_measured_at"] = "2026-12-01T08:00:00+00:00"
+    assert (
+        "Sections measured in another run: denylist_import at 2026-12-01T08:00:00+00:00"
+        in runner.summary(result)
+    )
 
 
 def test_the_other_issues_targets_come_from_their_benchmarks():

@@ -25,8 +25,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from standing.bench import generate, runner
-from standing.bench.measure import measure
 from standing.core.bench import BENCHES
+from standing.core.measure import measure
 from standing.core.pagination import EstimatingPaginator
 from standing.customers.management.commands.demo import FIRST, LAST
 from standing.customers.models import Customer, CustomerStatus
@@ -147,7 +147,7 @@ class Command(BaseCommand):
         )
 
     def measure(self, cases, repeat):
-        """{name: {p50_ms, p95_ms}} of each callable (``bench.measure``);
+        """{name: {p50_ms, p95_ms}} of each callable (``core.measure``);
         other apps' benchmarks call it through the command they are given."""
         results = {}
         for name, fn in cases.items():

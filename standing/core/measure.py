@@ -1,6 +1,7 @@
-"""One timing loop for every benchmark: ``measure(fn)`` runs ``fn`` after a warm-up and
-reports the median and the spread (p95, min, max) over the repetitions. Nothing here asserts a
-time: the figures are for people to compare, and targets are compared in ``runner``."""
+"""One timing loop for every benchmark (``standing bench`` and the apps' own, registered in
+``core.bench``): ``measure(fn)`` runs ``fn`` after a warm-up and reports the median and the
+spread (p95, min, max) over the repetitions. Nothing here asserts a time: the figures are for
+people to compare, and targets are compared in ``bench.runner``."""
 
 import math
 import statistics
