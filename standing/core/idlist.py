@@ -1,11 +1,12 @@
-"""``id IN (a long list of ids)`` as one parameter.
+"""``id IN (a long list of ids)`` without Django preparing every id.
 
 A search that first finds a few thousand ids (orders, customers, claims) and then filters by
-them paid for the list twice: Django prepares every id through the field's lookups (about 15 ms
-per page for 1,100 ids, three times over), and the database parses a statement with one
-placeholder per id. ``IdIn(F("customer_id"), ids)`` passes the ids as one value instead: an array
-on PostgreSQL (``= ANY(%s)``), a JSON array on SQLite (``IN (SELECT value FROM json_each(%s))``),
-both answered by the column's index as the long ``IN`` was.
+them paid for the list three times: Django prepares every id through the field's lookups (about
+15 ms per page for 1,100 ids). ``IdIn(F("customer_id"), ids)`` takes the ids as integers once.
+On SQLite they go as one parameter, a JSON array (``IN (SELECT value FROM json_each(%s))``),
+which SQLite also parses faster than one placeholder per id; on PostgreSQL as the same ``IN
+(%s, …)`` Django writes, whose row estimate the planner relies on (``= ANY(array)`` made it walk
+the sort index of a million claims for a name search: 66 → 200 ms).
 """
 
 import json
@@ -27,6 +28,6 @@ class IdIn(Lookup):
         lhs, params = self.process_lhs(compiler, connection)
         if not self.rhs:
             raise EmptyResultSet  # as Django's own empty IN: an OR drops it, an AND matches none
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*params, self.rhs]
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.rhs)]
+        if connection.vendor == "sqlite":
+            return f"{lhs} IN (SELECT value FROM json_each(%s))", [*params, json.dumps(self.rhs)]
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", [*params, *self.rhs]
