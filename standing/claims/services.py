@@ -900,7 +900,7 @@ def search_q(q: str, claims=None) -> Q:
         found = found.filter(Exists(claims.filter(**{field: OuterRef("pk")})))
         found = found.order_by().values_list("pk", flat=True)
         ids = list(found[: SEARCH_IDS + 1])
-        # The ids as one parameter (``core.idlist``): a long IN list cost more to prepare.
+        # The ids taken as integers once (``core.idlist``): Django prepared each of them.
         match |= Q(IdIn(F(field), ids)) if len(ids) <= SEARCH_IDS else Q(**{f"{field}__in": found})
     # And the claims themselves as a list: sorting a few hundred found rows beats walking the
     # sort order's index in the hope of meeting them early (the planner cannot know where they
