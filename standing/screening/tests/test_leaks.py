@@ -1,6 +1,8 @@
 """Reasons, matched attributes and scores reach staff only (SPEC §2): never an integration, a
 customer, a vendor, an email or an error message."""
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -21,8 +23,12 @@ FORBIDDEN = [
 ]
 
 
+# Timestamps are left out of the check: their milliseconds can read "312".
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)?")
+
+
 def assert_clean(text):
-    lowered = text.lower()
+    lowered = TIMESTAMP.sub("", text).lower()
     for word in FORBIDDEN:
         assert word.lower() not in lowered, f"{word!r} leaked in: {text[:300]}"
 
