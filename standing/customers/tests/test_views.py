@@ -160,7 +160,7 @@ def test_list_pages_with_count(staff_client, customer_factory):
 def test_list_rows_come_newest_first_with_their_link_group_and_status(
     staff_client, customer_factory, settings
 ):
-    """The page's ids are read first, then its rows: the order, links and labels hold."""
+    """The rows come newest first, each with its link, group and translated status."""
     from standing.customers.models import CustomerGroup, CustomerStatus
 
     settings.LANGUAGE_CODE = "de"
