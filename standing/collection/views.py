@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from standing.accounts.scoping import BACK_OFFICE, STAFF, acting
 from standing.claims import services as claims
 from standing.claims.models import ClaimStatus
-from standing.core import pagination
+from standing.core import links, pagination
 from standing.orders.models import PlanKind
 from standing.vendors.models import Vendor
 
@@ -71,24 +71,14 @@ def board_page(request):
 
 # The buttons a row of the board shows (of the claim's ``actions``), in this order.
 ROW_ACTIONS = ("start_dunning", "approve", "release", "cancel")
-# Stands for the claim's id in a URL reversed once per page: no other part of the URL has it.
-_ID = 2**31 - 1
-
-
-def _url_of_claim(name, *args):
-    """``reverse(name, args=[claim id, *args])`` as a function of the claim id, reversed once:
-    a page of 25 rows reversed up to 150 URLs (a link twice, up to four buttons)."""
-    before, after = reverse(name, args=[_ID, *args]).split(str(_ID))
-    return lambda claim_id: f"{before}{claim_id}{after}"
 
 
 def _prepare_rows(rows, today):
     """What each row shows beyond the claim's fields, computed once per page: its URLs, the
     labels (a model's ``get_…_display`` translates all choices on every call) and flags."""
-    detail = _url_of_claim("claims:detail")
-    actions = {name: _url_of_claim("claims:action", name) for name in ROW_ACTIONS}
-    statuses = {value: str(label) for value, label in ClaimStatus.choices}
-    plans = {value: str(label) for value, label in PlanKind.choices}
+    detail = links.url_of_each("claims:detail")
+    actions = {name: links.url_of_each("claims:action", name) for name in ROW_ACTIONS}
+    statuses, plans = links.labels(ClaimStatus), links.labels(PlanKind)
     for claim in rows:
         claim.url = detail(claim.pk)
         # "" for an action not allowed (a missing key would cost a failed template lookup).

@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 
+from . import planner
+
 # Below this many rows an exact COUNT(*) of a whole table is cheap enough.
 ESTIMATE_ABOVE = 100_000
 # A filtered list with a cap counts exactly up to this many matching rows by default.
@@ -26,8 +28,8 @@ def planner_rows(queryset) -> int:
 class EstimatingPaginator(Paginator):
     """For the UI and the API, so that no page counts a million rows:
 
-    - an unfiltered list of a big table on PostgreSQL counts from the planner's statistics
-      (``pg_class.reltuples``), ``estimated`` ("≈" in the pager);
+    - an unfiltered list of a big table counts from the planner's statistics
+      (``core.planner.table_rows``), ``estimated`` ("≈" in the pager);
     - a filtered list with a ``cap`` counts at most ``cap + 1`` matching rows (``COUNT(*)`` over
       a ``LIMIT``, without the page's order, so any index that answers the filter will do).
       Up to the cap the count is exact. Beyond it, on PostgreSQL, the planner's estimate for
@@ -48,16 +50,10 @@ class EstimatingPaginator(Paginator):
         if not hasattr(queryset, "query"):  # a list
             return super().count
         if not queryset.query.where:
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                        [queryset.model._meta.db_table],
-                    )
-                    estimate = cursor.fetchone()[0]
-                if estimate > ESTIMATE_ABOVE:
-                    self.estimated = True
-                    return estimate
+            estimate = planner.table_rows(queryset.model._meta.db_table)
+            if estimate and estimate > ESTIMATE_ABOVE:
+                self.estimated = True
+                return estimate
             return super().count
         if self.cap is None:
             return super().count

@@ -8,6 +8,9 @@ chose badly too, so a table is analysed in full, but only when its size has move
 since its statistics were taken: a cheap check every minute, a few seconds of work now and then.
 
 PostgreSQL keeps its own statistics (autovacuum's ANALYZE); this does nothing there.
+
+Both databases' statistics also tell the size of a big table without counting it
+(``table_rows``): the lists' pager shows "≈" that many rather than counting millions of rows.
 """
 
 from django.db import connection
@@ -16,6 +19,27 @@ from django.db import connection
 DRIFT = 1.25
 # Smaller tables are read in full by any plan; their statistics matter little.
 MIN_ROWS = 1_000
+
+
+def table_rows(table) -> int | None:
+    """The planner's row count of ``table`` as its statistics hold it, without counting:
+    ``pg_class.reltuples`` on PostgreSQL, the analysed size in ``sqlite_stat1`` on SQLite
+    (renewed by ``refresh_statistics`` within a quarter). None without statistics."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [table]
+            )
+            row = cursor.fetchone()
+            return row[0] if row and row[0] >= 0 else None
+        if connection.vendor != "sqlite":
+            return None
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if not cursor.fetchone():
+            return None
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        sizes = [int((stat or "0").split()[0]) for (stat,) in cursor.fetchall()]
+    return max(sizes) if sizes else None
 
 
 def stale_tables() -> list[str]:

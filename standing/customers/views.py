@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standing.accounts.scoping import BACK_OFFICE, STAFF, acting, get_scoped, scoped
+from standing.core import links
 from standing.core.errors import DomainError
 from standing.core.pagination import EstimatingPaginator
 
@@ -46,12 +47,11 @@ def customer_list_view(request):
     page = EstimatingPaginator(qs, 25, cap=LIST_CAP).get_page(params.get("page"))
     rows = list(page.object_list)
     blocked = blocked_until([c.pk for c in rows])
-    # The labels translated once per page (``get_status_display`` translates every choice on
-    # each call), each row's URL reversed once.
-    statuses = {value: str(label) for value, label in CustomerStatus.choices}
+    # The labels translated once per page, the card's URL reversed once (``core.links``).
+    statuses, card = links.labels(CustomerStatus), links.url_of_each("customers:card")
     for row in rows:
         row.blocked, row.blocked_until = row.pk in blocked, blocked.get(row.pk)
-        row.url, row.status_label = row.get_absolute_url(), statuses[row.status]
+        row.url, row.status_label = card(row.number), statuses[row.status]
     page.object_list = rows
     context = {
         "page": page,

@@ -10,10 +10,10 @@ true whatever code path writes. Fees (chargeback or return-debit fees) are kept 
 
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from standing.accounts.scoping import vendor_q
+from standing.core import links
 
 
 class OrderStatus(models.TextChoices):
@@ -122,8 +122,14 @@ class Order(models.Model):
         return self.number
 
     def get_absolute_url(self):
+        return self.url_of_each()(self)
+
+    @staticmethod
+    def url_of_each():
+        """``get_absolute_url`` as a function of the order, reversed once (for a list)."""
+        detail = links.url_of_each("orders:detail")
         # Numbers are unique per vendor; the vendor makes the link unambiguous for staff.
-        return f"{reverse('orders:detail', args=[self.number])}?vendor={self.vendor_id}"
+        return lambda order: f"{detail(order.number)}?vendor={order.vendor_id}"
 
     @property
     def open_amount(self):

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from standing.accounts.scoping import BACK_OFFICE, acting, scoped
+from standing.core import links
 from standing.core.errors import DomainError
 from standing.core.pagination import EstimatingPaginator
 from standing.vendors.models import Vendor
 
 from . import events, services
 from .forms import EventForm
-from .models import InstallmentState, Order, OrderStatus
+from .models import InstallmentState, Order, OrderStatus, PaymentMethod, PlanKind
 
 # A filtered order list counts this many matches at most ("more than 10,000 orders").
 LIST_CAP = 10_000
@@ -43,14 +44,21 @@ def order_list_view(request):
     page = EstimatingPaginator(qs.order_by("-created_at", "-id"), 25, cap=LIST_CAP).get_page(
         params.get("page")
     )
+    rows = list(page.object_list)
     overdue = {
         o.pk: o
-        for o in services.overdue_orders(
-            today, Order.objects.filter(pk__in=[o.pk for o in page.object_list])
-        )
+        for o in services.overdue_orders(today, Order.objects.filter(pk__in=[o.pk for o in rows]))
     }
-    for order in page.object_list:
+    # URLs reversed and labels translated once per page (``core.links``), not per row.
+    url, card = Order.url_of_each(), links.url_of_each("customers:card")
+    statuses, plans = links.labels(OrderStatus), links.labels(PlanKind)
+    methods = links.labels(PaymentMethod)
+    for order in rows:
         order.overdue = overdue.get(order.pk)
+        order.url, order.customer_url = url(order), card(order.customer.number)
+        order.status_label = statuses[order.status]
+        order.plan_label, order.method_label = plans[order.plan_kind], methods[order.payment_method]
+    page.object_list = rows
     context = {
         "page": page,
         "params": params,

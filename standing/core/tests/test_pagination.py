@@ -14,17 +14,25 @@ def test_small_or_filtered_lists_count_exactly(customer_factory):
     assert filtered.count == 0 and not filtered.estimated
 
 
-def test_big_unfiltered_list_on_postgresql_uses_the_estimate(customer_factory, monkeypatch):
+def test_big_unfiltered_list_counts_from_the_statistics(customer_factory, monkeypatch):
     for _ in range(3):
         customer_factory()
-    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", -1)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE customers_customer")
+    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 2)
+    # Without statistics (a new SQLite database): counted.
+    if connection.vendor == "sqlite":
+        paginator = EstimatingPaginator(Customer.objects.all(), 2)
+        assert paginator.count == 3 and not paginator.estimated
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE customers_customer")
+    for _ in range(2):
+        customer_factory()
+    # With them, on either database: the analysed size, marked as an estimate, not counted.
     paginator = EstimatingPaginator(Customer.objects.all(), 2)
-    count = paginator.count
-    assert paginator.estimated == (connection.vendor == "postgresql")
-    assert count >= 0 if paginator.estimated else count == 3
+    assert (paginator.count, paginator.estimated) == (3, True)
+    # A list no bigger than ESTIMATE_ABOVE counts exactly.
+    monkeypatch.setattr(pagination, "ESTIMATE_ABOVE", 100)
+    paginator = EstimatingPaginator(Customer.objects.all(), 2)
+    assert (paginator.count, paginator.estimated) == (5, False)
 
 
 def test_a_filtered_list_counts_up_to_its_cap(customer_factory, django_assert_num_queries):
