@@ -834,12 +834,17 @@ def page_of(ids, as_of: date, queryset=None) -> list[Claim]:
     (the claims, their orders' installments, their ledger sums): compiling the amounts'
     subqueries cost more than running them for 25 rows."""
     queryset = Claim.objects.all() if queryset is None else queryset
+    # Unordered (the page's order is ``ids``'): compiling and sorting by the models' default
+    # order was a tenth of these queries' time.
     found = {
         claim.pk: claim
-        for claim in queryset.filter(pk__in=ids).select_related("order", "customer", "vendor")
+        for claim in queryset.filter(pk__in=ids)
+        .select_related("order", "customer", "vendor")
+        .order_by()
     }
     installments = {}
-    for inst in Installment.objects.filter(order_id__in={c.order_id for c in found.values()}):
+    orders = {c.order_id for c in found.values()}
+    for inst in Installment.objects.filter(order_id__in=orders).order_by():
         installments.setdefault(inst.order_id, []).append(inst)
     ledger = ledger_by_claim(list(found))
     for claim in found.values():

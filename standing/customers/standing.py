@@ -74,6 +74,8 @@ def blocked_until(customers, now=None) -> dict:
     """{customer id: end of their block (None: without end)} for those of ``customers`` (ids)
     that are blocked at ``now``, in one query: for one card, or a page of a list."""
     ends = {}
+    if not customers:  # an empty page: no query to build
+        return ends
     for customer_id, ends_at in _source().active_ends(customers, now or timezone.now()):
         if customer_id in ends and ends[customer_id] is None:
             continue

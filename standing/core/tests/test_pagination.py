@@ -62,3 +62,18 @@ def test_the_pager_says_more_than_when_capped(rf):
         "core/_pagination.html", {"page": paginator.page(1), "total": "4"}, request=rf.get("/")
     )
     assert "more than 4" in html
+
+
+def test_postgresql_counts_exactly_only_up_to_its_own_limit(customer_factory, monkeypatch):
+    for _ in range(5):
+        customer_factory()
+    filtered = Customer.objects.filter(status=Customer.objects.first().status)
+    monkeypatch.setattr(pagination, "POSTGRES_EXACT_UP_TO", 2)
+    paginator = EstimatingPaginator(filtered, 2, cap=4)
+    count = paginator.count
+    if connection.vendor == "postgresql":
+        # Three rows found beyond two: the planner's estimate, never less than what was found.
+        assert paginator.estimated and count >= 3
+    else:  # SQLite counts up to the list's own cap
+        assert paginator.capped and count == 4
+        assert EstimatingPaginator(filtered, 2, cap=10).count == 5

@@ -19,6 +19,10 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Standing at http://{host}:{port}/ (granian, {workers} workers)")
         self.stdout.flush()
+        # The pages' queries run many at once on few cores: on PostgreSQL a parallel plan
+        # forks two more processes per query (more CPU in all, taken from the other requests),
+        # and JIT compiles for longer than an index lookup runs. Batch work keeps both.
+        os.environ.setdefault("PGOPTIONS", "-c max_parallel_workers_per_gather=0 -c jit=off")
         args = [
             sys.executable,
             "-m",
