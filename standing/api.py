@@ -6,7 +6,6 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.csp import CSP
@@ -69,11 +68,10 @@ def _active_token(raw):
     """The unrevoked token of an active user whose hash is ``raw``'s, with its user: one
     query on the unique index, written out (``core.rawsql``) because building and compiling
     the queryset cost more than running it, on every API request."""
-    with connection.cursor() as cursor:
-        cursor.execute(_token_sql(), [hash_token(raw), True])
-        row = cursor.fetchone()
-    if row is None:
+    rows = rawsql.fetchall(_token_sql(), [hash_token(raw), True])
+    if not rows:
         return None
+    row = rows[0]
     width = len(ApiToken._meta.concrete_fields)
     token = rawsql.instance(ApiToken, row[:width])
     token.user = rawsql.instance(User, row[width:])

@@ -3,7 +3,6 @@
 from functools import cache
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from standing.accounts.scoping import not_found, scoped_key_sql
@@ -114,9 +113,7 @@ def standing_of(number, actor, now=None):
         raise not_found(Customer, number)
     source = _source()
     sql, params = _standing_sql(source, scope, now)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = rawsql.fetchall(sql, params)
     if not rows:
         raise not_found(Customer, number)
     customer = rawsql.instance(Customer, rows[0][:4], _CUSTOMER_FIELDS)

@@ -226,3 +226,29 @@ def test_one_standing_request_is_two_queries(
         body = api.get(path).json()
     assert body["blocked_until"] is not None
     assert body == api.get(path).json()
+
+
+def test_the_written_out_lookups_are_prepared_on_postgresql_and_still_logged(
+    customer_factory, support_user
+):
+    """On PostgreSQL ``rawsql.fetchall`` prepares its statement once per connection (parsing
+    and planning were most of the database's time per API call); Django still sees the query
+    (its log, its error wrapping). Elsewhere it runs as any other query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customer = customer_factory()
+    _token, raw = ApiToken.issue(support_user, name="prepared")
+    actor = Actor.of(support_user)
+    expected = orm_standing(customer.number, actor)
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            assert _active_token(raw).user == support_user
+            assert standing_of(customer.number, actor, NOW) == expected
+    assert len(queries) == 6  # two statements a call, each in Django's log
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+        assert any("token_hash" in s for s in prepared)
+        assert any("LEFT OUTER JOIN" in s for s in prepared)
