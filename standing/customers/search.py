@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
 
+from .models import Customer
 from .normalize import phone_e164, search_key
 
 
@@ -68,3 +69,10 @@ def customer_list(actor_queryset, q="", status="", group=""):
     if group:
         qs = qs.filter(group_id=group)
     return qs.select_related("group")
+
+
+def customers_of(ids):
+    """The customers ``ids`` (a page of ``customer_list``, already scoped and ordered) with
+    their group, in the order given."""
+    found = Customer.objects.select_related("group").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
