@@ -19,7 +19,7 @@ from standing.activity.services import record
 from standing.core.errors import DomainError
 from standing.core.idlist import IdIn
 from standing.core.money import ZERO, parse_amount, round_money
-from standing.core.pagination import EXACT_UP_TO
+from standing.core.pagination import EXACT_UP_TO, capped_count
 from standing.law import services as law
 from standing.orders.models import (
     EventType,
@@ -767,12 +767,6 @@ def claim_list(
     return queryset.select_related("order", "customer", "vendor")
 
 
-# An amount range matching more claims than this is "broad" (see ``_open_amount_range``): more
-# than the pager counts exactly, so its pages walk a sort index through at most a hundredth of
-# a million claims per row shown.
-BROAD_RANGE = EXACT_UP_TO + 1
-
-
 class _Likely:
     """A comparison that SQLite's planner takes as true for most rows (``likelihood``), in a
     query with an order: there it walks the order's index. A count (no order) keeps the plain
@@ -794,12 +788,18 @@ class _LikelyAtMost(_Likely, LessThanOrEqual):
     pass
 
 
+# An amount range matching more claims than this is "broad" (see ``_open_amount_range``): more
+# than the pager counts exactly, so its pages walk a sort index through at most a hundredth of
+# a million claims per row shown.
+BROAD_RANGE = EXACT_UP_TO
+
+
 def _open_amount_range(queryset, low, high, open_sorted):
     """``queryset`` within ``low`` ≤ open amount ≤ ``high`` (either may be None).
 
     SQLite has no histogram: it read every claim in the range by the open-amount index and then
     sorted them all, even when the range held nearly every claim (600 ms at 1,100,000). So where
-    the range is broad (a count by that index, capped at ``BROAD_RANGE``) each bound is marked
+    the range is broad (more than ``BROAD_RANGE`` claims by that index) each bound is marked
     as true for most claims (``likelihood(…, 0.9)``, ``_Likely``): the page then walks its
     sort's index and stops after 25 rows, while the pager's count still reads the open-amount
     index (with the status index it read 100 ms of claims at 1,100,000). PostgreSQL's planner
@@ -814,8 +814,10 @@ def _open_amount_range(queryset, low, high, open_sorted):
         likely.append(_LikelyAtMost(F("open_amount"), high))
     if connection.vendor != "sqlite" or open_sorted:
         return queryset.filter(indexed)
-    if queryset.filter(indexed).order_by().values("pk")[:BROAD_RANGE].count() < BROAD_RANGE:
-        return queryset.filter(indexed)
+    narrow = queryset.filter(indexed)
+    # Remembered: where the range is narrow, the pager needs this very count.
+    if capped_count(narrow, BROAD_RANGE, remember=True) <= BROAD_RANGE:
+        return narrow
     return queryset.filter(*likely)
 
 

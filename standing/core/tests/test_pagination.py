@@ -77,3 +77,28 @@ def test_postgresql_counts_exactly_only_up_to_its_own_limit(customer_factory, mo
     else:  # SQLite counts up to the list's own cap
         assert paginator.capped and count == 4
         assert EstimatingPaginator(filtered, 2, cap=10).count == 5
+
+
+def test_a_remembered_count_is_not_run_again_for_the_same_filter(
+    customer_factory, django_assert_num_queries
+):
+    for _ in range(4):
+        customer_factory()
+    status = Customer.objects.first().status
+    filtered = Customer.objects.filter(status=status)
+    with django_assert_num_queries(1):
+        assert pagination.capped_count(filtered, 10, remember=True) == 4
+        # The same filter, ordered or as ids (what a pager counts): remembered.
+        ids = filtered.order_by("-id").values_list("pk", flat=True)
+        assert pagination.capped_count(ids, 10) == 4
+        assert EstimatingPaginator(ids, 2, cap=10).count == 4
+    newest = ids[0]
+    with django_assert_num_queries(2):
+        # Another filter or another cap is counted.
+        assert pagination.capped_count(filtered.exclude(pk=newest), 10) == 3
+        assert pagination.capped_count(filtered, 2) == 3  # "more than 2"
+    # Not remembered unless asked: a count stays a count of the rows as they are now.
+    plain = Customer.objects.filter(status=status)
+    with django_assert_num_queries(2):
+        pagination.capped_count(plain, 10)
+        pagination.capped_count(plain, 10)
