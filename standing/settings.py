@@ -224,7 +224,7 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "standing.core.storage.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
@@ -252,6 +252,8 @@ CUSTOMER_NUMBER_PREFIX = "K-"
 # Whether a blocked customer may still log in to see their open payments (SPEC §4).
 BLOCKED_CUSTOMERS_CAN_LOGIN = envbool("BLOCKED_CUSTOMERS_CAN_LOGIN", True)
 AUTHENTICATION_BACKENDS = ["standing.accounts.backends.StandingBackend"]
+# Database sessions; the lookup each page makes is written out (standing/accounts/sessions.py).
+SESSION_ENGINE = "standing.accounts.sessions"
 # How long a customer's invitation / password link stays valid (seconds).
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 7 * 24 * 3600)
 

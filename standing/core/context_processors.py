@@ -1,4 +1,6 @@
-from django.urls import reverse
+from functools import cache
+
+from django.urls import get_script_prefix, reverse
 
 from standing.core.registry import Registry
 
@@ -18,7 +20,7 @@ def navigation(request):
     for label, name, roles, *menu in NAVIGATION:
         if user.role not in roles:
             continue
-        url = reverse(name)
+        url = _url(name, get_script_prefix())
         active = path == url if url == "/" else path.startswith(url)
         item = {"label": label, "url": url, "active": active}
         if not menu:
@@ -31,3 +33,9 @@ def navigation(request):
         menus[key]["entries"].append(item)
         menus[key]["active"] = menus[key]["active"] or active
     return {"nav_items": items}
+
+
+@cache
+def _url(name, prefix):
+    # The menu's URLs are the same on every page (for one script prefix): reversed once.
+    return reverse(name)
