@@ -34,12 +34,24 @@ def table_rows(table) -> int | None:
             return row[0] if row and row[0] >= 0 else None
         if connection.vendor != "sqlite":
             return None
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
-        if not cursor.fetchone():
-            return None
-        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
-        sizes = [int((stat or "0").split()[0]) for (stat,) in cursor.fetchall()]
-    return max(sizes) if sizes else None
+        return _analysed(cursor, table).get(table)
+
+
+def _analysed(cursor, table=None) -> dict[str, int]:
+    """{table: its size when SQLite last analysed it} from ``sqlite_stat1`` (empty before any
+    ``ANALYZE``), of every table or of ``table``."""
+    cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    if not cursor.fetchone():
+        return {}
+    if table is None:
+        cursor.execute("SELECT tbl, stat FROM sqlite_stat1")
+    else:
+        cursor.execute("SELECT tbl, stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+    analysed = {}
+    for name, stat in cursor.fetchall():
+        # One row per index, each starting with the table's row count.
+        analysed[name] = max(analysed.get(name, 0), int((stat or "0").split()[0]))
+    return analysed
 
 
 def stale_tables() -> list[str]:
@@ -49,13 +61,7 @@ def stale_tables() -> list[str]:
     if connection.vendor != "sqlite":
         return []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
-        analysed = {}
-        if cursor.fetchone():
-            cursor.execute("SELECT tbl, stat FROM sqlite_stat1")
-            for table, stat in cursor.fetchall():
-                rows = int((stat or "0").split()[0])
-                analysed[table] = max(analysed.get(table, 0), rows)
+        analysed = _analysed(cursor)
         stale = []
         cursor.execute(
             "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c"
