@@ -4,7 +4,7 @@ from . import services
 
 
 def context(request, customer, actor):
-    found = services.suggestions(customer, limit=10)
+    found = services.stored_suggestions(customer, limit=10)
     for s in found:
         s.labels = services.reason_labels(s.reasons)
     return {"suggestions": found}

@@ -112,6 +112,27 @@ def suggestions(customer, limit=20) -> list[Suggestion]:
     return result[:limit]
 
 
+def stored_suggestions(customer, limit=10) -> list[Suggestion]:
+    """The customer's stored open pairs, best first, for the card: one indexed query instead of
+    computing ``suggestions`` on every view. The pairs are as current as the live suggestions:
+    every save of either customer's master data refreshes them (``refresh_pairs``), a bulk load
+    is followed by ``standing duplicates scan``, and tombstones are left out here."""
+    if customer.status in GONE:
+        return []
+    pairs = (
+        DuplicatePair.objects.filter(dismissed_at__isnull=True)
+        .filter(Q(a_id=customer.pk) | Q(b_id=customer.pk))
+        .select_related("a", "b")
+    )
+    result = []
+    for pair in pairs:
+        other = pair.b if pair.a_id == customer.pk else pair.a
+        if other.status not in GONE:
+            result.append(Suggestion(other, pair.reasons, pair.score))
+    result.sort(key=lambda s: (-s.score, s.customer.number))
+    return result[:limit]
+
+
 def refresh_pairs(customer, created=False):
     """Store the customer's current suggestions for the "Dubletten" page (dismissed pairs
     stay dismissed; pairs that no longer match go). ``created``: a customer just inserted

@@ -90,6 +90,31 @@ def test_card_shows_suggestions_to_staff(client, person, support_user):
     assert f"/duplicates/merge/{first.number}/?other={second.number}" in text
 
 
+def test_card_reads_the_stored_pairs_which_agree_with_the_live_suggestions(person, support_user):
+    from standing.customers.models import Customer, CustomerStatus
+
+    anna = person(first_name="Anna", last_name="Müller", birth_date=date(1985, 4, 12))
+    swapped = person(first_name="Mueler", last_name="Anna", birth_date=date(1985, 4, 12))
+    same_mail = person(email=anna.email)
+    gone = person(email=anna.email)
+    dismissed = person(phone=anna.phone or "0171 9876543")
+    if not anna.phone:
+        anna.phone = "0171 9876543"
+        anna.save()
+    services.dismiss(anna, dismissed, Actor.of(support_user))
+    Customer.objects.filter(pk=gone.pk).update(status=CustomerStatus.MERGED)
+
+    def view(found):
+        return [(s.customer.number, s.score, s.reasons) for s in found]
+
+    stored = services.stored_suggestions(anna)
+    assert {s.customer for s in stored} == {swapped, same_mail}
+    assert view(stored) == view(services.suggestions(anna, limit=10))
+    # Either side of the pair finds it; a tombstone finds nothing.
+    assert [s.customer for s in services.stored_suggestions(swapped)] == [anna]
+    assert services.stored_suggestions(Customer.objects.get(pk=gone.pk)) == []
+
+
 def test_api_lists_and_dismisses(api_as, person, support_user):
     first = person(email="same@example.de")
     second = person(email="same@example.de")
