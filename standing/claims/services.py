@@ -898,8 +898,8 @@ def search_q(q: str, claims=None) -> Q:
     lookups = [("order_id", Order.objects.filter(number_prefix_q(q)))]
     key = search_key(q)
     if key:
-        # As the customer search matches names (a scan on neither database).
-        people = Customer.objects.filter(name_q(key) | Q(first_key=key))
+        # As the customer search matches names: by the beginning of the last or first name.
+        people = Customer.objects.filter(name_q(key))
         lookups.append(("customer_id", people))
     match = Q(pk__in=[])
     claims = Claim.objects.all() if claims is None else claims

@@ -83,7 +83,7 @@ class EstimatingPaginator(Paginator):
         queryset = self.object_list
         if not hasattr(queryset, "query"):  # a list
             return super().count
-        if not queryset.query.where:
+        if not queryset.query.where and not queryset.query.combinator:
             estimate = planner.table_rows(queryset.model._meta.db_table)
             if estimate and estimate > ESTIMATE_ABOVE:
                 self.estimated = True

@@ -110,11 +110,9 @@ def list_customers(
     require(request.actor, *STAFF, Role.VENDOR)
     if page < 1:
         raise HttpError(422, "page starts at 1.")
-    qs = customer_list(scoped(Customer.objects.all(), request.actor), q=q, status=status or "")
-    if blocked is not None:
-        from .standing import filter_blocked
-
-        qs = filter_blocked(qs, blocked)
+    qs = customer_list(
+        scoped(Customer.objects.all(), request.actor), q=q, status=status or "", blocked=blocked
+    )
     paginator = Paginator(qs, 50)
     current = paginator.get_page(page)
     return {

@@ -93,10 +93,11 @@ class Customer(models.Model):
         on_delete=models.SET_NULL,
         related_name="customer",
     )
-    # Lower-case, transliterated "last first company" for search (trigram on PostgreSQL).
-    search_name = models.CharField(max_length=400, editable=False, db_index=True)
-    first_key = models.CharField(max_length=100, editable=False, db_index=True)
-    email_key = models.CharField(max_length=254, editable=False, db_index=True)
+    # Lower-case, transliterated "last first company", the first name and the email address,
+    # searched by prefix; each indexed with the id by migration 0008 (``customers.search``).
+    search_name = models.CharField(max_length=400, editable=False)
+    first_key = models.CharField(max_length=100, editable=False)
+    email_key = models.CharField(max_length=254, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,8 +18,8 @@ from . import access, outbox, services
 from .forms import MasterDataForm, MessageForm, NoteForm, PermissionsForm, UploadForm
 from .models import Customer, CustomerFile, CustomerGroup, CustomerStatus
 from .panels import LIST_ACTIONS, panel_for, panels_for
-from .search import customer_list, customers_of
-from .standing import blocked_until, filter_blocked, standing
+from .search import customer_ids, customers_of
+from .standing import blocked_until, standing
 
 # A search or filter counts this many matching customers at most ("more than 1,000"): a
 # common last name among a million customers need not be counted to the last one.
@@ -37,21 +36,16 @@ def _customer(request, number, actor=None):
 def customer_list_view(request):
     actor = acting(request, *BACK_OFFICE)
     params = request.GET
-    qs = customer_list(
+    listed = customer_ids(
         scoped(Customer.objects.all(), actor),
         q=params.get("q", ""),
         status=params.get("status", "") if params.get("status") in CustomerStatus.values else "",
         group=params.get("group", "") if params.get("group", "").isdigit() else "",
+        blocked={"1": True, "0": False}.get(params.get("blocked")),
     )
-    if params.get("blocked") in ("1", "0"):
-        qs = filter_blocked(qs, params["blocked"] == "1")
-    # On SQLite the page's ids first, then its rows: it sorts a search's matches as whole rows
-    # (thousands for a common last name), their ids (which its indexes carry) in a quarter of
-    # the time. PostgreSQL gains nothing from the second query (4-8 ms more, measured).
-    ids_first = connection.vendor == "sqlite"
-    listed = qs.values_list("pk", flat=True) if ids_first else qs
+    # The page's ids first (from the indexes alone), then its rows.
     page = EstimatingPaginator(listed, 25, cap=LIST_CAP).get_page(params.get("page"))
-    rows = customers_of(list(page.object_list)) if ids_first else list(page.object_list)
+    rows = customers_of(list(page.object_list))
     blocked = blocked_until([c.pk for c in rows])
     # The labels translated once per page, the card's URL reversed once (``core.links``).
     statuses, card = links.labels(CustomerStatus), links.url_of_each("customers:card")
