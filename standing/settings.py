@@ -154,6 +154,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": env("TEST_SQLITE_NAME") or str(VAR_DIR / "test.sqlite3")
     }
 else:
+    # Django's backend with a health check only after a pause (``core.postgres``).
+    DATABASES["default"]["ENGINE"] = "standing.core.postgres"
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
