@@ -7,7 +7,7 @@ from django.db import connections
 from standing.core.postgres import base as postgres
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(proxy.vendor != "postgresql", reason="PostgreSQL's backend"),
 ]
 connection = connections["default"]
