@@ -90,7 +90,8 @@ def matching_ids(queryset, text: str):
     takes the ranges one by one."""
     found = branches(text)
     if connection.vendor != "postgresql" or len(found) < 2:
-        return search(queryset, text).order_by("-pk").values_list("pk", flat=True)
+        matching = queryset.filter(reduce(or_, found)) if found else queryset
+        return matching.order_by("-pk").values_list("pk", flat=True)
     first, *rest = (queryset.filter(q).order_by().values_list("pk", flat=True) for q in found)
     return first.union(*rest).order_by("-pk")
 

@@ -108,8 +108,11 @@ def suggestions(customer, limit=20) -> list[Suggestion]:
         # More agreeing attributes weigh more than one perfect one.
         score = round(max(r["score"] for r in reasons) + 10 * (len(reasons) - 1), 1)
         result.append(Suggestion(other, reasons, score))
-    result.sort(key=lambda s: (-s.score, s.customer.number))
-    return result[:limit]
+    return _best_first(result, limit)
+
+
+def _best_first(found: list[Suggestion], limit) -> list[Suggestion]:
+    return sorted(found, key=lambda s: (-s.score, s.customer.number))[:limit]
 
 
 def stored_suggestions(customer, limit=10) -> list[Suggestion]:
@@ -129,8 +132,7 @@ def stored_suggestions(customer, limit=10) -> list[Suggestion]:
         other = pair.b if pair.a_id == customer.pk else pair.a
         if other.status not in GONE:
             result.append(Suggestion(other, pair.reasons, pair.score))
-    result.sort(key=lambda s: (-s.score, s.customer.number))
-    return result[:limit]
+    return _best_first(result, limit)
 
 
 def refresh_pairs(customer, created=False):

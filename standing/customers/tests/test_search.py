@@ -58,9 +58,7 @@ def test_a_word_matches_the_beginning_of_the_last_name_first_name_or_email(custo
     assert set(search(Customer.objects.all(), "schneider ott e@x")) == set()
 
 
-def test_the_ids_of_a_search_come_newest_first_as_the_union_of_its_ranges(
-    customer_factory, django_assert_num_queries
-):
+def test_the_ids_of_a_search_come_newest_first_as_the_union_of_its_ranges(customer_factory):
     from django.db import connection
 
     from standing.customers.search import matching_ids
