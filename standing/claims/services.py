@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from standing.accounts.models import Role
 from standing.accounts.scoping import SYSTEM, require
 from standing.activity.services import record
+from standing.core import links
 from standing.core.errors import DomainError
 from standing.core.idlist import IdIn
 from standing.core.money import ZERO, parse_amount, round_money
@@ -242,11 +243,18 @@ def dunned_ids(claims) -> set[int]:
     return set(Claim.objects.filter(rule).values_list("pk", flat=True))
 
 
-def annotate_actions(claims, actor, on: date):
-    """``claim.actions`` for each claim of a page (a list), with a few queries in all."""
+def annotate_rows(claims, actor, on: date):
+    """What each row of a claims list shows beyond the claim's fields, for a page of them (a
+    list): ``actions`` (a few queries in all), ``url``, ``plan_label`` and ``days_overdue``.
+    The URL is reversed and the labels translated once per page, not once per row."""
     dunned = dunned_ids(claims)
+    detail = links.url_of_each("claims:detail")
+    plans = links.labels(PlanKind)
     for claim in claims:
         claim.actions = allowed_actions(claim, actor, on, dunned=claim.pk in dunned)
+        claim.url = detail(claim.pk)
+        claim.plan_label = plans[claim.order.plan_kind]
+        claim.days_overdue = max((on - claim.overdue_since).days, 0)
 
 
 # --- opening claims -----------------------------------------------------------------------
@@ -597,7 +605,7 @@ def perform(claim, actor, action, values):
 
 def allowed_actions(claim, actor, on: date | None = None, dunned=None) -> list[str]:
     """The actions to offer ``actor`` on ``claim`` now (buttons, API hints); ``dunned``:
-    whether the claim may be dunned, when the caller knows it already (``annotate_actions``)."""
+    whether the claim may be dunned, when the caller knows it already (``annotate_rows``)."""
     on = on or today()
     names = []
     staff = actor.is_staff

@@ -97,9 +97,7 @@ def claim_list(request):
         params.get("page")
     )
     page.object_list = services.page_of(list(page.object_list), today)
-    services.annotate_actions(page.object_list, actor, today)
-    for claim in page.object_list:
-        claim.days_overdue = max((today - claim.overdue_since).days, 0)
+    services.annotate_rows(page.object_list, actor, today)
     context = {
         "page": page,
         "params": params,
@@ -107,6 +105,7 @@ def claim_list(request):
         "statuses": ClaimStatus.choices,
         "waiting": _capped(services.waiting_for_vendor(_claims(actor))),
         "today": today,
+        "here": request.get_full_path(),  # where each row's action returns to
     }
     template = "claims/list.html#results" if request.htmx else "claims/list.html"
     return render(request, template, context)

@@ -16,8 +16,7 @@ from django.views.decorators.http import require_POST
 from standing.accounts.scoping import BACK_OFFICE, STAFF, acting
 from standing.claims import services as claims
 from standing.claims.models import ClaimStatus
-from standing.core import links, pagination
-from standing.orders.models import PlanKind
+from standing.core import pagination
 from standing.vendors.models import Vendor
 
 from . import board
@@ -49,7 +48,7 @@ def board_page(request):
         request.GET.get("page")
     )
     page.object_list = board.page_claims(list(page.object_list), today)
-    claims.annotate_actions(page.object_list, actor, today)
+    claims.annotate_rows(page.object_list, actor, today)
     _prepare_rows(page.object_list, today)
     context = {
         "page": page,
@@ -74,20 +73,9 @@ ROW_ACTIONS = ("start_dunning", "approve", "release", "cancel")
 
 
 def _prepare_rows(rows, today):
-    """What each row shows beyond the claim's fields, computed once per page: its URLs, the
-    labels (a model's ``get_…_display`` translates all choices on every call) and flags."""
-    detail = links.url_of_each("claims:detail")
-    actions = {name: links.url_of_each("claims:action", name) for name in ROW_ACTIONS}
-    statuses, plans = links.labels(ClaimStatus), links.labels(PlanKind)
+    """What a row of the board shows beyond the claims list's (``claims.annotate_rows``)."""
     for claim in rows:
-        claim.url = detail(claim.pk)
-        # "" for an action not allowed (a missing key would cost a failed template lookup).
-        claim.action_urls = {
-            n: url(claim.pk) if n in claim.actions else "" for n, url in actions.items()
-        }
-        claim.status_label = statuses[claim.status]
-        claim.plan_label = plans[claim.order.plan_kind]
-        claim.days_overdue = max((today - claim.overdue_since).days, 0)
+        claim.row_actions = [name for name in claim.actions if name in ROW_ACTIONS]
         claim.limitation_warning = board.limitation_warning(claim, today)
 
 
