@@ -15,10 +15,10 @@ class DuplicatesConfig(AppConfig):
         from standing.customers.models import Customer
         from standing.customers.panels import PANELS, Panel
 
-        from . import panels, services
+        from . import panels, services, signals
         from .demo import demo_duplicates
 
-        post_save.connect(services.customer_saved, sender=Customer, dispatch_uid="duplicates")
+        post_save.connect(signals.customer_saved, sender=Customer, dispatch_uid="duplicates")
         staff = frozenset({Role.ADMIN, Role.SUPPORT})
         PANELS.register(
             Panel(

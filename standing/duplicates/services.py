@@ -117,9 +117,10 @@ def _best_first(found: list[Suggestion], limit) -> list[Suggestion]:
 
 def stored_suggestions(customer, limit=10) -> list[Suggestion]:
     """The customer's stored open pairs, best first, for the card: one indexed query instead of
-    computing ``suggestions`` on every view. The pairs are as current as the live suggestions:
-    every save of either customer's master data refreshes them (``refresh_pairs``), a bulk load
-    is followed by ``standing duplicates scan``, and tombstones are left out here."""
+    computing ``suggestions`` on every view. The pairs are as current as the live suggestions
+    once the worker has run: every save of either customer's master data queues their refresh
+    (``customer_saved``), a bulk load is followed by ``standing duplicates scan``, and
+    tombstones are left out here."""
     if customer.status in GONE:
         return []
     pairs = (
@@ -135,38 +136,16 @@ def stored_suggestions(customer, limit=10) -> list[Suggestion]:
     return _best_first(result, limit)
 
 
-def refresh_pairs(customer, created=False):
+def refresh_pairs(customer):
     """Store the customer's current suggestions for the "Dubletten" page (dismissed pairs
-    stay dismissed; pairs that no longer match go). ``created``: a customer just inserted
-    is in no pair yet."""
-    if not created:
-        open_pairs = DuplicatePair.objects.filter(dismissed_at__isnull=True)
-        open_pairs.filter(Q(a=customer) | Q(b=customer)).delete()
+    stay dismissed; pairs that no longer match go)."""
+    open_pairs = DuplicatePair.objects.filter(dismissed_at__isnull=True)
+    open_pairs.filter(Q(a=customer) | Q(b=customer)).delete()
     rows = []
     for s in suggestions(customer, limit=PER_KEY_LIMIT):
         a, b = _pair(customer.pk, s.customer.pk)
         rows.append(DuplicatePair(a_id=a, b_id=b, reasons=s.reasons, score=s.score))
     DuplicatePair.objects.bulk_create(rows, ignore_conflicts=True)
-
-
-RELEVANT = {
-    "first_name",
-    "last_name",
-    "birth_date",
-    "email",
-    "phone",
-    "iban",
-    "street",
-    "postal_code",
-    "country",
-    "status",
-}
-
-
-def customer_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
-    if raw or (update_fields is not None and not (set(update_fields) & RELEVANT)):
-        return
-    refresh_pairs(instance, created=created)
 
 
 def open_pairs():

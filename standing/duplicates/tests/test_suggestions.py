@@ -185,3 +185,27 @@ def test_bench_only_duplicates_writes_its_figures(db, tmp_path, capsys):
     assert key.startswith("duplicates/")
     assert figures[key]["customers"] == 5
     assert set(figures[key]["cases"]["duplicates of one customer"]) == {"p50_ms", "p95_ms"}
+
+
+def test_a_registration_leaves_the_pairs_to_the_worker(person, settings, support_user, client):
+    """As in production: the save queues the refresh in its own transaction; the card shows
+    the pair once the worker (``db_worker``) has run it."""
+    from unittest import mock
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    anna = person(first_name="Anna", last_name="Müller", birth_date=date(1985, 4, 12))
+    twin = person(first_name="Anna", last_name="Mueller", birth_date=date(1985, 4, 12))
+    assert not DuplicatePair.objects.exists()
+    queued = DBTaskResult.objects.filter(task_path__endswith="refresh_customer_pairs")
+    assert sorted(r.args_kwargs["args"][0] for r in queued) == [anna.pk, twin.pk]
+    client.force_login(support_user)
+    assert twin.number not in client.get(anna.get_absolute_url()).text
+    # The worker as it runs, but for its connection housekeeping: it would close the test's.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+    assert not queued.exclude(status="SUCCESSFUL").exists()
+    assert [s.customer for s in services.stored_suggestions(anna)] == [twin]
+    assert twin.number in client.get(anna.get_absolute_url()).text
