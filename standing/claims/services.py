@@ -843,6 +843,8 @@ def page_of(ids, as_of: date, queryset=None) -> list[Claim]:
     ``costs``, ``open_total``), in the order given. Derived in Python from three plain queries
     (the claims, their orders' installments, their ledger sums): compiling the amounts'
     subqueries cost more than running them for 25 rows."""
+    if not ids:
+        return []
     queryset = Claim.objects.all() if queryset is None else queryset
     # Unordered (the page's order is ``ids``'): compiling and sorting by the models' default
     # order was a tenth of these queries' time.
