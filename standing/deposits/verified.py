@@ -3,8 +3,10 @@ link, deposit marked paid, accepted without deposit): the actions named in
 ``settings.VERIFIED_ACTIONS``, each at most once per customer (``VerifiedActionRun``), then
 the automatic activation when ``AUTO_ACTIVATE_VERIFIED`` is on.
 
-Registered in ``customers.lifecycle.ON_ENTER``, so it runs inside the status transition's
-transaction; emails and PDFs go out on commit."""
+Registered in ``customers.lifecycle.ON_ENTER``: inside the status transition's transaction it
+queues the actions for the worker (the task row commits with the status, or not at all) and
+activates at once. A registration does not wait for the welcome email, the staff task and
+their activity records (a quarter of a passing registration's queries)."""
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -14,7 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from standing.accounts.scoping import SYSTEM
+from standing.accounts.models import User
+from standing.accounts.scoping import SYSTEM, Actor
 from standing.activity.services import record
 from standing.customers.lifecycle import transition
 from standing.customers.models import Customer, CustomerFile, CustomerStatus
@@ -72,6 +75,25 @@ ACTIONS = {
 
 def on_verified(customer, actor):
     actor = actor or SYSTEM  # transition() also accepts no actor (the system)
+    run_verified_actions.enqueue(customer.pk, actor.user.pk if actor.user else None)
+    if settings.AUTO_ACTIVATE_VERIFIED:
+        transition(customer, CustomerStatus.ACTIVE, actor, summary=_("Activated automatically"))
+
+
+@task()
+def run_verified_actions(customer_id: int, user_id: int | None):
+    """The VERIFIED actions of ``settings.VERIFIED_ACTIONS`` for the customer, each at most
+    once, on behalf of the user who verified them (None: the system). A customer erased or
+    merged away meanwhile gets none."""
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None or customer.status in (CustomerStatus.DELETED, CustomerStatus.MERGED):
+        return
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    with transaction.atomic():
+        _run_actions(customer, Actor.of(user) if user else SYSTEM)
+
+
+def _run_actions(customer, actor):
     names = list(dict.fromkeys(settings.VERIFIED_ACTIONS))
     try:
         # The first time (the usual case): every run recorded by one INSERT.
@@ -84,8 +106,6 @@ def on_verified(customer, actor):
         names = [name for name in names if _first_run(customer, name)]
     for name in names:
         ACTIONS[name][1](customer, actor)
-    if settings.AUTO_ACTIVATE_VERIFIED:
-        transition(customer, CustomerStatus.ACTIVE, actor, summary=_("Activated automatically"))
 
 
 def _first_run(customer, name):

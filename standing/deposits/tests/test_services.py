@@ -324,3 +324,47 @@ def test_amounts_in_the_email_and_the_log_follow_the_language(
         services.accept(denied, support)
     withdrawn = ActivityRecord.objects.get(action="deposit.withdrawn")
     assert "1.234,50 €" in withdrawn.summary
+
+
+def _work_off_the_queue():
+    """Run the queued tasks as ``db_worker`` does (without its connection housekeeping, which
+    would close the test's connection)."""
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+
+def test_the_verified_actions_are_the_workers(customer, support, settings):
+    """As in production: the transition queues the actions with its status (one task row),
+    the worker runs them on behalf of the user who verified, and only once."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    transition(customer, S.VERIFIED, support)
+    queued = DBTaskResult.objects.filter(task_path__endswith="run_verified_actions")
+    assert queued.count() == 1 and not StaffTask.objects.exists() and not _runs(customer)
+    _work_off_the_queue()
+    assert _runs(customer) == ["document", "staff_task", "welcome_email"]
+    assert StaffTask.objects.filter(customer=customer).count() == 1
+    task = customer.activity.get(action="verified.staff_task")
+    assert task.actor_label == support.label
+    # Verified a second time (denied and accepted in between): queued again, nothing repeats.
+    transition(customer, S.DENIED, support)
+    services.accept(customer, support)
+    _work_off_the_queue()
+    assert StaffTask.objects.filter(customer=customer).count() == 1
+    assert queued.filter(status="SUCCESSFUL").count() == 2
+
+
+def test_a_customer_erased_before_the_worker_ran_gets_no_welcome(customer, support, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from standing.customers.models import Customer
+
+    transition(customer, S.VERIFIED, support)
+    # Erased meanwhile (the privacy area's erasure leaves a DELETED tombstone).
+    Customer.objects.filter(pk=customer.pk).update(status=S.DELETED)
+    _work_off_the_queue()
+    assert not _runs(customer) and not StaffTask.objects.exists() and not mail.outbox
