@@ -80,7 +80,8 @@ def create_customer(actor, vendor=None, status=CustomerStatus.PENDING, **values)
     values = clean_master_data(values)
     number = f"{settings.CUSTOMER_NUMBER_PREFIX}{next_value('customer'):06d}"
     customer = Customer(number=number, status=status, **values)
-    customer.full_clean(exclude=["search_name", "first_key", "email_key", "user"])
+    # The number comes from its sequence: not looked up again (the unique index stays).
+    customer.full_clean(exclude=["number", "search_name", "first_key", "email_key", "user"])
     customer.save()
     if vendor is not None:
         link_vendor(customer, vendor)

@@ -207,8 +207,9 @@ def register(actor, values: dict, initial_payment: dict | None = None) -> Custom
         customer.save(update_fields=["user"])
         record(customer, actor, "registration.received", _("Registration received"))
         _send_received(customer)
-    screen(customer, actor, Trigger.REGISTRATION, initial_payment=initial_payment)
-    customer.refresh_from_db(fields=["status"])
+    screening = screen(customer, actor, Trigger.REGISTRATION, initial_payment=initial_payment)
+    # The status the screening left (its customer is the row it locked and moved on).
+    customer.status = screening.customer.status
     return customer
 
 
