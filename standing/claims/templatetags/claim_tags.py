@@ -1,7 +1,7 @@
 """The rows of the claims lists, with each claim's status badges and action forms, written in
 Python as Django's admin writes its change list's cells: a page of 25 rows was some 500 template
-variables and conditions, half of the boards' time per request (``standing bench``: the claims
-board over HTTP)."""
+variables and conditions and two included templates per row, most of the boards' rendering
+time (``standing bench``: the claims board over HTTP; ``bench/NOTES.md``, seventh session)."""
 
 from functools import cache
 
