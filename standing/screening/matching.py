@@ -69,11 +69,16 @@ def match_customer(customer) -> list[Hit]:
             if score >= settings.SCREENING_ADDRESS_NAME_THRESHOLD:
                 hits.append(Hit(entry, "name+address", round(score, 1)))
     if k["birth_date"] and k["name_key"]:
+        # The day's names from the index (``denyentry_birth_name``); whole entries for the hits.
         same_day = entries.filter(birth_date=k["birth_date"]).exclude(name_key="")
-        for entry in same_day[: PER_KEY_LIMIT * 20]:
-            score = keys.name_score(k["name_key"], entry.name_key)
+        scores = {}
+        for pk, name_key in same_day.values_list("id", "name_key")[: PER_KEY_LIMIT * 20]:
+            score = keys.name_score(k["name_key"], name_key)
             if score >= settings.SCREENING_NAME_THRESHOLD:
-                hits.append(Hit(entry, "name+birth_date", round(score, 1)))
+                scores[pk] = round(score, 1)
+        if scores:
+            for entry in entries.filter(pk__in=scores):
+                hits.append(Hit(entry, "name+birth_date", scores[entry.pk]))
     if hits and customer.pk:
         cleared = set(
             ClearedMatch.objects.filter(
