@@ -6,7 +6,6 @@ time (``standing bench``: the claims board over HTTP; ``bench/NOTES.md``, sevent
 from functools import cache
 
 from django import template
-from django.urls import get_script_prefix
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy
@@ -66,8 +65,14 @@ WORDING = {
 def claim_actions(context, claim, actions, next_url, wording="claims"):
     """The forms of ``actions`` (the names ``services.allowed_actions`` offers) for ``claim``,
     each posting to the claim's action URL and returning to ``next_url``."""
-    forms, prefix = _forms(get_language(), wording), get_script_prefix()
-    wanted = set(actions)
+    return _action_forms(context, next_url, wording)(claim, actions)
+
+
+def _action_forms(context, next_url, wording):
+    """``claim_actions`` for one page: what every row shares (the forms in the page's language,
+    the action URLs reversed once, the CSRF field, the return URL) is made here, once."""
+    forms = _forms(get_language(), wording)
+    urls = {name: url_of_each("claims:action", name) for name in forms}
     token = context.get("csrf_token")
     fill = {
         "csrf": (
@@ -77,18 +82,17 @@ def claim_actions(context, claim, actions, next_url, wording="claims"):
         ),
         "next": conditional_escape(next_url),
     }
-    html = ['<div class="d-flex flex-wrap gap-1 claim-actions">']
-    for name, form in forms.items():
-        if name in wanted:
-            html.append(form.format(url=_action_url(name, prefix)(claim.pk), **fill))
-    html.append("</div>")
-    return mark_safe("\n".join(html))
 
+    def render(claim, actions):
+        wanted = set(actions)
+        html = ['<div class="d-flex flex-wrap gap-1 claim-actions">']
+        for name, form in forms.items():
+            if name in wanted:
+                html.append(form.format(url=urls[name](claim.pk), **fill))
+        html.append("</div>")
+        return mark_safe("\n".join(html))
 
-@cache
-def _action_url(name, prefix):
-    """Reversed once per process (and script prefix), not once per row."""
-    return url_of_each("claims:action", name)
+    return render
 
 
 # One form per action: a button, or a button that opens a small form asking for the reason.
@@ -171,6 +175,7 @@ def claim_rows(context, claims, next_url, wording="claims", board=False, staff=F
     claims list's columns, and on the collection board (``board``) a checkbox for the bulk
     actions before them, the vendor (``staff``) and the limitation date after them."""
     today = context.get("today")
+    actions_of = _action_forms(context, next_url, wording)
     rows = []
     for claim in claims:
         order, url = claim.order, escape(claim.url)
@@ -184,7 +189,7 @@ def claim_rows(context, claims, next_url, wording="claims", board=False, staff=F
             actions = claim.row_actions
         else:
             actions = claim.actions
-        cells.append(f"<td>{claim_actions(context, claim, actions, next_url, wording)}</td>")
+        cells.append(f"<td>{actions_of(claim, actions)}</td>")
         if board and staff:
             cells.append(f"<td>{escape(claim.vendor.name)}</td>")
         cells += [
